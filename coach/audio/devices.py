@@ -1,0 +1,95 @@
+"""The microphone and speakers as the coach sees them, and a preflight check before recording.
+
+sounddevice is imported lazily here (and only here) because importing it fails with an OSError
+on Linux machines without ``libportaudio2``; the coach must still start there and do everything
+that needs no microphone. Every failure becomes a one-line message saying what to do.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from coach.errors import CoachError
+
+PORTAUDIO_MISSING = (
+    "PortAudio library not found: install libportaudio2 (apt-get install libportaudio2) "
+    "or PortAudio for your platform (brew install portaudio) to record and replay"
+)
+
+
+def load_sounddevice() -> ModuleType:
+    """Import sounddevice, turning a missing PortAudio into a CoachError with the fix."""
+    try:
+        import sounddevice
+    except OSError as exc:
+        raise CoachError(f"{PORTAUDIO_MISSING} ({exc})") from None
+    except ImportError as exc:
+        raise CoachError(f"the sounddevice package is not installed: pip install sounddevice "
+                         f"({exc})") from None
+    return sounddevice
+
+
+def parse_device(device: int | str | None) -> int | str | None:
+    """A device from the command line or config: "" means the default, digits an index."""
+    if device is None:
+        return None
+    if isinstance(device, int):
+        return device
+    text = device.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def list_input_devices() -> list[tuple[int, str]]:
+    """(index, name) of every device that can record."""
+    sd = load_sounddevice()
+    try:
+        devices = sd.query_devices()
+    except Exception as exc:  # PortAudioError when the host API fails to initialise
+        raise CoachError(f"cannot list audio devices: {exc}") from None
+    return [
+        (index, str(info["name"]))
+        for index, info in enumerate(devices)
+        if int(info.get("max_input_channels", 0)) > 0
+    ]
+
+
+def preflight(device: int | str | None = None, rate: int = 16000, channels: int = 1) -> str | None:
+    """None if recording can start, else a clear message saying what is wrong and what to do."""
+    try:
+        sd = load_sounddevice()
+    except CoachError as exc:
+        return str(exc)
+    device = parse_device(device)
+    try:
+        inputs = list_input_devices()
+    except CoachError as exc:
+        return str(exc)
+    if not inputs:
+        return ("no microphone found: connect one (or check the audio server is running), "
+                "then try again; you can still analyse a recording file with 'coach analyze'")
+    try:
+        info = sd.query_devices(device, kind="input")
+    except Exception as exc:
+        names = ", ".join(f"{i}: {n}" for i, n in inputs)
+        what = "the default input device" if device is None else f"input device {device!r}"
+        return f"cannot use {what} ({exc}); available inputs: {names}"
+    try:
+        sd.check_input_settings(device=device, samplerate=rate, channels=channels, dtype="int16")
+    except Exception as exc:
+        return (f"the microphone '{info['name']}' does not support {rate} Hz with {channels} "
+                f"channel(s) ({exc}); choose another device or set sample_rate in config.toml")
+    return None
+
+
+def output_preflight(device: int | str | None = None) -> str | None:
+    """None if something can play audio, else a clear message."""
+    try:
+        sd = load_sounddevice()
+        sd.query_devices(parse_device(device), kind="output")
+    except CoachError as exc:
+        return str(exc)
+    except Exception as exc:
+        return f"no audio output device to play through ({exc}); connect speakers or headphones"
+    return None

@@ -1,0 +1,534 @@
+"""Crash-safe recording: audio callback -> bounded queue -> writer thread -> WAV on disk.
+
+Three activities run at once and none may block another (as in sounddevice's own rec_gui
+example): the audio callback only copies each block onto a bounded queue (a full queue counts a
+dropped block instead of growing); a writer thread drains the queue into a ``WavWriter`` (whose
+header stays valid, see wavfile.py), feeds the level meter and streaming transcription, and runs
+the watchdog; the caller (TUI or CLI) only starts, polls and stops. Nothing but the queue holds
+audio, so memory stays flat however long the take.
+
+Sources: the microphone (sounddevice ``InputStream``) or, for scripts, benchmarks and machines
+with no microphone, ``FileSource`` which feeds a file through the very same queue and writer,
+paced in real time or as fast as the writer goes. ``StallingSource`` and ``SilenceSource``
+inject the faults the watchdog must notice.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from coach.audio.devices import load_sounddevice, parse_device
+from coach.audio.wavfile import WavWriter
+from coach.errors import CoachError
+
+STALL_S = 1.5  # no block for this long while recording: the stream stopped delivering
+SILENCE_CHECK_S = 3.0  # only silence for the first seconds: a muted or wrong microphone
+SILENCE_RMS = 3e-4  # about -70 dBFS: below any real microphone's noise floor
+QUEUE_SECONDS = 20.0  # how much audio the queue may hold while the writer catches up
+
+_STOP = object()
+
+
+@dataclass
+class RecordingResult:
+    """What a finished take produced; ``problems`` are the messages the user was shown."""
+
+    path: Path
+    duration_s: float
+    dropped_blocks: int
+    overflows: int
+    problems: list[str] = field(default_factory=list)
+    write_error: str | None = None  # the disk refused the audio (full, size limit): file kept
+
+
+class Source(Protocol):
+    """Something that pushes int16 ``(frames, channels)`` blocks into a Recorder."""
+
+    def start(self, recorder: Recorder) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def _level(rms: float) -> float:
+    """RMS (0..1 full scale) to a meter position 0..1 over a -60..0 dBFS range."""
+    if rms <= 1e-6:
+        return 0.0
+    return max(0.0, min(1.0, (20.0 * math.log10(rms) + 60.0) / 60.0))
+
+
+class Recorder:
+    """Records to ``path`` until ``stop()``, the ``max_seconds`` limit, or the source ends.
+
+    ``on_level(level)``, ``on_block(float32 mono block, start_s)`` and ``on_problem(message)``
+    are called from the writer thread, never from the audio callback. ``writer_delay_s`` is a
+    test hook that simulates a slow disk.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        rate: int = 16000,
+        channels: int = 1,
+        device: int | str | None = None,
+        source: Source | None = None,
+        on_level: Callable[[float], None] | None = None,
+        on_block: Callable[[np.ndarray, float], None] | None = None,
+        on_problem: Callable[[str], None] | None = None,
+        max_seconds: float | None = None,
+        block_s: float = 0.05,
+        queue_seconds: float = QUEUE_SECONDS,
+    ) -> None:
+        self.path = Path(path)
+        self.rate = int(rate)
+        self.channels = int(channels)
+        self.device = parse_device(device)
+        self.source: Source = source if source is not None else MicSource(self.device, block_s)
+        self.on_level = on_level
+        self.on_block = on_block
+        self.on_problem = on_problem
+        self.block_frames = max(1, int(self.rate * block_s))
+        self.max_frames = None if max_seconds is None else int(max_seconds * self.rate)
+        self.writer_delay_s = 0.0
+        blocks = max(2, int(queue_seconds / block_s))
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=blocks)
+        self._frames_in = 0
+        self._frames_out = 0
+        self._dropped = 0
+        self._overflows = 0
+        self._level = 0.0
+        self._problems: list[str] = []
+        self._write_error: str | None = None
+        self._last_block_at = 0.0
+        self._stall_reported = False
+        self._drop_reported = False
+        self._silence_peak = 0.0
+        self._silence_checked = False
+        self._stopping = threading.Event()
+        self.done = threading.Event()  # the input ended: limit reached, file over, disk full
+        self._writer: WavWriter | None = None
+        self._thread: threading.Thread | None = None
+        self._started = False
+
+    # ------------------------------------------------------------------ caller side
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds of audio captured so far."""
+        return self._frames_in / self.rate
+
+    @property
+    def written_s(self) -> float:
+        return self._frames_out / self.rate
+
+    @property
+    def level(self) -> float:
+        return self._level
+
+    @property
+    def dropped_blocks(self) -> int:
+        return self._dropped
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self._problems)
+
+    @property
+    def queue_maxsize(self) -> int:
+        return self._queue.maxsize
+
+    def start(self) -> None:
+        """Open the WAV (header first), start the writer thread, then the source."""
+        if self._started:
+            raise RuntimeError("Recorder already started")
+        self._started = True
+        try:
+            self._writer = WavWriter(self.path, self.rate, self.channels)
+        except OSError as exc:
+            raise CoachError(f"cannot create the recording {self.path}: {exc.strerror or exc}") \
+                from None
+        self._last_block_at = time.monotonic()
+        self._thread = threading.Thread(target=self._run_writer, name="coach-writer", daemon=True)
+        self._thread.start()
+        try:
+            self.source.start(self)
+        except BaseException:
+            self._stopping.set()
+            self._queue.put(_STOP)
+            self._thread.join()
+            self._writer.close()
+            raise
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the input ends by itself (limit, end of file, disk full); True if so."""
+        return self.done.wait(timeout)
+
+    def stop(self) -> RecordingResult:
+        """Stop the source, write everything still queued, close the file (fsync)."""
+        if not self._started or self._thread is None:
+            raise RuntimeError("Recorder not started")
+        self._stopping.set()
+        try:
+            self.source.stop()
+        finally:
+            self._queue.put(_STOP)
+            self._thread.join()
+            if self._writer is not None:
+                self._writer.close()
+        if self._dropped:
+            lost = self._dropped * self.block_frames / self.rate
+            self._problems.append(
+                f"{self._dropped} audio blocks (about {lost:.1f} s) were dropped because the "
+                "disk could not keep up; the rest of the recording is intact"
+            )
+        return RecordingResult(
+            path=self.path,
+            duration_s=self._frames_out / self.rate,
+            dropped_blocks=self._dropped,
+            overflows=self._overflows,
+            problems=list(self._problems),
+            write_error=self._write_error,
+        )
+
+    # ------------------------------------------------------------------ source side
+
+    def offer(self, block: np.ndarray, overflow: bool = False, wait: bool = False) -> bool:
+        """Called by a source (the audio callback): copy the block onto the queue, never block.
+
+        ``wait=True`` (non-realtime file sources only) waits for room instead of dropping.
+        Returns False once the input should end (limit reached or stopping).
+        """
+        if self._stopping.is_set() or self.done.is_set():
+            return False
+        if overflow:
+            self._overflows += 1
+        if block.ndim == 1:
+            block = block.reshape(-1, 1)
+        last = False
+        if self.max_frames is not None and self._frames_in + len(block) >= self.max_frames:
+            block = block[: self.max_frames - self._frames_in]
+            last = True
+        block = block.copy()
+        self._last_block_at = time.monotonic()
+        if wait:
+            while not self._stopping.is_set():
+                try:
+                    self._queue.put(block, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+        else:
+            try:
+                self._queue.put_nowait(block)
+            except queue.Full:
+                self._dropped += 1
+        self._frames_in += len(block)
+        if last:
+            self.done.set()
+            return False
+        return True
+
+    def source_ended(self, natural: bool) -> None:
+        """A source ran out (end of file: natural) or its stream died (device or server gone)."""
+        if natural or self.done.is_set() or self._stopping.is_set():
+            self.done.set()
+            return
+        self._report(
+            "The input stream stopped (microphone unplugged or audio server gone); "
+            f"kept the {self.elapsed_s:.1f} s captured so far"
+        )
+        self._stall_reported = True
+
+    # ------------------------------------------------------------------ writer thread
+
+    def _report(self, message: str) -> None:
+        self._problems.append(message)
+        if self.on_problem is not None:
+            try:
+                self.on_problem(message)
+            except Exception:  # a broken UI callback must not stop the recording
+                pass
+
+    def _run_writer(self) -> None:
+        while True:
+            try:
+                item = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                self._watch()
+                continue
+            if item is _STOP:
+                return
+            self._consume(item)
+            self._watch()
+
+    def _consume(self, block: np.ndarray) -> None:
+        if self.writer_delay_s:
+            time.sleep(self.writer_delay_s)
+        if self._write_error is not None or self._writer is None:
+            return  # the disk refused earlier: drain and discard, the file stays as it was
+        start_s = self._frames_out / self.rate
+        try:
+            self._writer.write(block)
+        except OSError as exc:
+            kept = self._writer.duration_s
+            self._frames_out = self._writer.frames
+            reason = exc.strerror or str(exc)
+            self._write_error = (
+                f"could not write the recording ({reason}: disk full or file size limit); "
+                f"kept the first {kept:.1f} s in {self.path}"
+            )
+            self._report(self._write_error)
+            self.done.set()
+            return
+        self._frames_out += len(block)
+        mono = block.astype(np.float32).mean(axis=1) / 32768.0
+        rms = float(np.sqrt(np.mean(mono * mono))) if len(mono) else 0.0
+        self._level = _level(rms)
+        self._check_silence(rms, start_s + len(mono) / self.rate)
+        for callback, args in ((self.on_level, (self._level,)), (self.on_block, (mono, start_s))):
+            if callback is not None:
+                try:
+                    callback(*args)
+                except Exception as exc:  # keep recording whatever the consumer does
+                    self._report(f"a live consumer of the audio failed: {exc}")
+
+    def _check_silence(self, rms: float, end_s: float) -> None:
+        if self._silence_checked:
+            return
+        self._silence_peak = max(self._silence_peak, rms)
+        if end_s >= SILENCE_CHECK_S:
+            self._silence_checked = True
+            if self._silence_peak < SILENCE_RMS:
+                self._report(
+                    f"Only silence from the microphone for {SILENCE_CHECK_S:.0f} s: check it is "
+                    "not muted and that the right input device is chosen (the recording goes on)"
+                )
+
+    def _watch(self) -> None:
+        """The watchdog: a stalled stream and dropped blocks are reported once each."""
+        if self._dropped and not self._drop_reported:
+            self._drop_reported = True
+            self._report(
+                "The disk is not keeping up: some audio blocks were dropped "
+                "(they are counted against this attempt)"
+            )
+        if self._stall_reported or self._stopping.is_set() or self.done.is_set():
+            return
+        if time.monotonic() - self._last_block_at > STALL_S:
+            self._stall_reported = True
+            self._report(
+                "The microphone stopped sending audio (unplugged, or the audio server stopped?); "
+                f"kept the {self.elapsed_s:.1f} s captured so far"
+            )
+
+
+# ---------------------------------------------------------------------- sources
+
+
+class MicSource:
+    """The real microphone: a sounddevice InputStream whose callback only calls ``offer``."""
+
+    def __init__(self, device: int | str | None = None, block_s: float = 0.05) -> None:
+        self.device = device
+        self.block_s = block_s
+        self.stream: Any = None
+
+    def start(self, recorder: Recorder) -> None:
+        sd = load_sounddevice()
+
+        def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+            if not recorder.offer(indata, bool(status.input_overflow)):
+                raise sd.CallbackStop
+
+        def finished() -> None:
+            recorder.source_ended(natural=recorder.done.is_set())
+
+        try:
+            self.stream = sd.InputStream(
+                samplerate=recorder.rate,
+                channels=recorder.channels,
+                dtype="int16",
+                device=self.device,
+                blocksize=recorder.block_frames,
+                callback=callback,
+                finished_callback=finished,
+            )
+            self.stream.start()
+        except Exception as exc:  # sd.PortAudioError, ValueError for a bad device name
+            self.stream = None
+            raise CoachError(f"cannot open the microphone: {exc}") from None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.stream is not None and self.stream.active)
+
+    def stop(self) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.stop()
+        except Exception:
+            pass  # the device may already be gone; what was captured is in the queue
+        finally:
+            self.stream.close(ignore_errors=True)
+            self.stream = None
+
+
+def file_blocks(path: Path, rate: int, channels: int, block_frames: int) -> Iterator[np.ndarray]:
+    """Decode any audio file PyAV reads into int16 ``(frames, channels)`` blocks, streaming."""
+    import av
+
+    layout = "mono" if channels == 1 else "stereo"
+    try:
+        container = av.open(str(path))
+    except Exception as exc:
+        raise CoachError(f"cannot read audio from {path}: {exc}") from None
+    with container:
+        streams = [s for s in container.streams if s.type == "audio"]
+        if not streams:
+            raise CoachError(f"{path} has no audio stream")
+        resampler = av.AudioResampler(format="s16", layout=layout, rate=rate)
+        pending: list[np.ndarray] = []
+        count = 0
+
+        def frames_of(frame: Any) -> Iterator[np.ndarray]:
+            for out in resampler.resample(frame):
+                yield out.to_ndarray().reshape(-1, channels)
+
+        def decoded() -> Iterator[np.ndarray]:
+            try:
+                for frame in container.decode(streams[0]):
+                    yield from frames_of(frame)
+            except av.error.FFmpegError:
+                pass  # a truncated file: keep what decoded
+            yield from frames_of(None)
+
+        for arr in decoded():
+            pending.append(arr)
+            count += len(arr)
+            if count >= block_frames:
+                joined = np.concatenate(pending)
+                whole = len(joined) // block_frames * block_frames
+                for i in range(0, whole, block_frames):
+                    yield joined[i : i + block_frames]
+                pending = [joined[whole:]]
+                count = len(pending[0])
+        if count:
+            yield np.concatenate(pending)
+
+
+class _ThreadSource:
+    """A source that pushes blocks from its own thread, paced like a microphone or not."""
+
+    def __init__(self, realtime: bool = True, block_s: float = 0.05) -> None:
+        self.realtime = realtime
+        self.block_s = block_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: str | None = None
+
+    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+        raise NotImplementedError
+
+    def start(self, recorder: Recorder) -> None:
+        self._thread = threading.Thread(
+            target=self._run, args=(recorder,), name="coach-source", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, recorder: Recorder) -> None:
+        t0 = time.monotonic()
+        sent = 0
+        try:
+            for block in self.blocks(recorder):
+                if self._stop.is_set():
+                    return
+                if self.realtime:
+                    delay = t0 + sent / recorder.rate - time.monotonic()
+                    if delay > 0 and self._stop.wait(delay):
+                        return
+                sent += len(block)
+                if not recorder.offer(block, wait=not self.realtime):
+                    return
+        except CoachError as exc:
+            self.error = str(exc)
+            recorder.source_ended(natural=False)
+            return
+        self.ended(recorder)
+
+    def ended(self, recorder: Recorder) -> None:
+        recorder.source_ended(natural=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+class FileSource(_ThreadSource):
+    """Feeds a file's samples through the recorder's queue and writer, as a microphone would.
+
+    ``realtime=True`` paces the blocks like a live microphone (latency benchmarks, TUI tests on
+    machines with no microphone); ``realtime=False`` goes as fast as the writer drains.
+    """
+
+    def __init__(self, path: Path | str, realtime: bool = True, block_s: float = 0.05) -> None:
+        super().__init__(realtime, block_s)
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise CoachError(f"audio file not found: {self.path}")
+
+    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+        frames = max(1, int(recorder.rate * self.block_s))
+        return file_blocks(self.path, recorder.rate, recorder.channels, frames)
+
+
+class StallingSource(FileSource):
+    """Fault injection: delivers ``stall_after_s`` of a file, then goes quiet like a pulled plug.
+
+    ``then="stall"`` keeps the "stream" open but silent (callbacks stop); ``then="die"`` also
+    reports the stream as ended, as PortAudio does when the audio server is killed.
+    """
+
+    def __init__(self, path: Path | str, stall_after_s: float, then: str = "stall") -> None:
+        super().__init__(path, realtime=True)
+        self.stall_after_s = stall_after_s
+        self.then = then
+
+    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+        limit = int(self.stall_after_s * recorder.rate)
+        sent = 0
+        for block in super().blocks(recorder):
+            if sent >= limit:
+                break
+            sent += len(block)
+            yield block
+        if self.then == "die":
+            recorder.source_ended(natural=False)
+        self._stop.wait()
+
+    def ended(self, recorder: Recorder) -> None:
+        pass
+
+
+class SilenceSource(_ThreadSource):
+    """Fault injection: a muted microphone that delivers only digital silence."""
+
+    def __init__(self, seconds: float, realtime: bool = True, block_s: float = 0.05) -> None:
+        super().__init__(realtime, block_s)
+        self.seconds = seconds
+
+    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+        frames = max(1, int(recorder.rate * self.block_s))
+        total = int(self.seconds * recorder.rate)
+        for start in range(0, total, frames):
+            yield np.zeros((min(frames, total - start), recorder.channels), np.int16)

@@ -1,0 +1,59 @@
+"""The ``coach`` command line: a thin shell that parses arguments and calls the core.
+
+Each sub-command lives in its own module with ``register(subparsers, common)``, which adds its
+parser and sets ``func`` to a ``run(args) -> int``. Modules import heavy libraries (Textual,
+faster-whisper, sounddevice) inside ``run`` only, so ``coach --help`` stays fast.
+With no sub-command, ``coach`` opens the practice TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from coach import __version__
+from coach.errors import CoachError
+
+COMMAND_MODULES = ("analyze", "prompts", "practice", "record", "history")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home", metavar="DIR", help="the coach's home folder (default: $COACH_HOME, "
+        "reports/ in a checkout, else the user data folder)"
+    )
+    common.add_argument(
+        "--prompts-dir", metavar="DIR", action="append", default=None,
+        help="extra folder of user prompts (also $COACH_PROMPTS); may be repeated",
+    )
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description="Rehearse interview answers aloud, locally: record, transcribe, analyse, "
+        "review. With no command, opens the practice app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument("--model", metavar="NAME|PATH", help="Whisper model for the app")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"coach.cli.{name}").register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        func = importlib.import_module("coach.cli.practice").run
+    try:
+        return int(func(args) or 0)
+    except CoachError as exc:
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("coach: interrupted", file=sys.stderr)
+        return 130

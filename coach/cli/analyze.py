@@ -1,0 +1,119 @@
+"""``coach analyze FILE...``: analyse existing recordings, one attempt folder each.
+
+The model is loaded once for all files. A bad file gets a one-line error and does not stop the
+others; the exit status is non-zero if any file failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.cli.common import Context, open_context
+from coach.core.model import Analysis
+from coach.errors import CoachError
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        "analyze",
+        parents=[common],
+        help="analyse recordings of spoken answers and write their reports",
+        description="Transcribe and analyse recordings (wav, flac, mp3, m4a, ogg, ...). Each file "
+        "becomes an attempt folder with analysis.json and report.html.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="recordings to analyse")
+    parser.add_argument("--prompt", metavar="ID", help="the prompt answered (checks key points)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable results")
+    parser.add_argument("--model", metavar="NAME|PATH", help="Whisper model (default: tiny.en)")
+    parser.add_argument("--follows", metavar="ATTEMPT", help="the attempt this one follows up")
+    parser.set_defaults(func=run)
+
+
+def summary(analysis: Analysis, attempt_id: str) -> str:
+    """A few lines a person reads in the terminal."""
+    if analysis.no_speech:
+        return f"{analysis.audio}\n  No speech detected.\n  report: {analysis.report}"
+    stats = analysis.extra.get("filler_stats", {})
+    lines = [
+        f"{Path(analysis.audio).name}  (attempt {attempt_id})",
+        f"  score      {analysis.score.get('total', 0):.0f}/100  {analysis.score.get('verdict', '')}",
+        f"  duration   {analysis.duration_s:.1f} s, speaking {analysis.speech_s:.1f} s, "
+        f"{analysis.wpm:.0f} wpm",
+        f"  fillers    {len(analysis.fillers)} ({stats.get('per_min', 0):.1f}/min; "
+        f"{stats.get('hesitations', 0)} hesitations, {stats.get('discourse', 0)} discourse)",
+        f"  pauses     {len(analysis.pauses)} long",
+        f"  reasoning  {analysis.reasoning.get('count', 0)} markers "
+        f"({analysis.reasoning.get('per_min', 0):.1f}/min)",
+    ]
+    if analysis.coverage:
+        cov = analysis.coverage
+        lines.append(f"  key points {cov.get('covered', 0)}/{cov.get('total', 0)} covered")
+    lines.append(f"  report     {analysis.report}")
+    return "\n".join(lines)
+
+
+def _progress_printer(name: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fraction: float, stage: str) -> None:
+        end = "\n" if fraction >= 1.0 else ""
+        print(f"\r  {name}: {stage} {fraction * 100:3.0f}%", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def analyze_one(
+    ctx: Context, path: Path, samples: Any, args: argparse.Namespace, transcriber: Any
+) -> dict[str, Any]:
+    from coach.pipeline import analyze_attempt, import_recording
+
+    prompt = ctx.prompt(args.prompt)
+    attempt = import_recording(ctx, path, prompt, follows=args.follows)
+    attempt, analysis = analyze_attempt(
+        ctx,
+        attempt,
+        prompt,
+        transcriber=transcriber,
+        samples=samples,
+        on_progress=_progress_printer(path.name),
+    )
+    analysis.audio = str(path)
+    return {"attempt": attempt.id, **analysis.to_dict()}
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = open_context(args, model=args.model)
+    ctx.prompt(args.prompt)  # an unknown prompt id fails before any work
+    from coach.audio.decode import decode_audio
+    from coach.pipeline import load_transcriber
+
+    transcriber = None
+    results: list[dict[str, Any]] = []
+    failures = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            samples = decode_audio(path)  # bad input fails here, before an attempt folder exists
+            if transcriber is None:
+                transcriber = load_transcriber(ctx)
+            result = analyze_one(ctx, path, samples, args, transcriber)
+        except CoachError as exc:
+            failures += 1
+            print(f"coach: error: {name}: {exc}", file=sys.stderr)
+            results.append({"audio": name, "error": str(exc)})
+            continue
+        results.append(result)
+        if not args.json:
+            print(summary(Analysis.from_dict(result), result["attempt"]))
+            for warning in result.get("extra", {}).get("warnings", []):
+                print(f"coach: warning: {warning}", file=sys.stderr)
+    if args.json:
+        payload: Any = results[0] if len(results) == 1 else results
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 1 if failures else 0

@@ -1,0 +1,202 @@
+"""Key-point coverage: did the answer make the points a strong answer makes?
+
+Matching has to accept the many ways a person says the same thing aloud -- "trade-off",
+"tradeoff", "trade off"; "shard", "sharding", "sharded"; "consistent, uh, hashing" -- and must
+not credit a point for words that merely appear somewhere. So phrases are compared as sequences of
+light stems (a small suffix stripper, no NLTK), hyphens and compounds are folded, fillers are
+removed first, and consecutive phrase words may be at most ``MAX_GAP`` words apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+from itertools import pairwise
+
+from coach.core.model import Prompt, Word
+
+# At most this many other words may sit between two words of a phrase ("range of queries").
+MAX_GAP = 1
+_SPLIT = re.compile(r"[\s/\-–—_]+")
+_IS_CONTRACTIONS = frozenset(
+    ["that", "it", "what", "there", "here", "let", "he", "she", "who", "where", "how"]
+)
+_STRIP = ".,!?;:\"'()[]{}…"
+
+
+def stem(word: str) -> str:
+    """A light stem so inflections meet: caching/cached/cache/caches -> "cach"."""
+    w = word.lower()
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses") or w.endswith("'s"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]  # mapped -> map
+            break
+    for suffix, repl in (("ization", "iz"), ("isation", "iz"), ("ation", "at")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)] + repl
+            break
+    if w.endswith("ise") and len(w) > 5:
+        w = w[:-3] + "iz"
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class Term:
+    """One matchable piece of the answer: a word, or a part of a hyphenated word."""
+
+    raw: str
+    stem: str
+    word_index: int
+
+
+def terms_of(text: str, word_index: int = -1) -> list[Term]:
+    out = []
+    for piece in _SPLIT.split(text.lower().replace("\u2019", "'")):
+        raw = piece.strip(_STRIP)
+        if raw:
+            out.append(Term(raw, stem(raw), word_index))
+    return out
+
+
+def answer_terms(
+    words: Sequence[Word], skip: set[int] | frozenset[int] = frozenset()
+) -> list[Term]:
+    """Terms of every word not in ``skip`` (the fillers), keeping each word's index."""
+    out: list[Term] = []
+    for i, w in enumerate(words):
+        if i not in skip:
+            out.extend(terms_of(w.text, i))
+    return out
+
+
+class Stream:
+    """The answer's terms, indexed so each phrase is tried only where its first word occurs."""
+
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self.terms = list(terms)
+        self.stems = [t.stem for t in self.terms]
+        # stem of a term glued to the next one: "trade" + "off" -> stem("tradeoff")
+        self.pairs = [
+            stem(a.raw + b.raw) for a, b in zip(self.terms, self.terms[1:], strict=False)
+        ] + [""]
+        self.at: dict[str, list[int]] = {}
+        for i, (single, pair) in enumerate(zip(self.stems, self.pairs, strict=True)):
+            self.at.setdefault(single, []).append(i)
+            if pair:
+                self.at.setdefault(pair, []).append(i)
+
+    def _ways(self, i: int, phrase: Phrase, j: int) -> list[tuple[int, int]]:
+        """Ways term i can match phrase term j: (terms used, phrase terms used)."""
+        ways = []
+        if self.stems[i] == phrase.stems[j]:
+            ways.append((1, 1))
+        if self.stems[i] == phrase.pairs[j]:
+            ways.append((1, 2))  # "tradeoff" said, "trade off" written
+        if self.pairs[i] == phrase.stems[j]:
+            ways.append((2, 1))  # "trade off" said, "tradeoff" written
+        return ways
+
+    def find(self, phrase: Phrase, max_gap: int = MAX_GAP) -> list[tuple[int, int]]:
+        """Every (first, last) term span where ``phrase`` occurs, words <= max_gap apart."""
+        if not phrase.stems:
+            return []
+
+        def match(i: int, j: int) -> int | None:
+            for used_t, used_p in self._ways(i, phrase, j):
+                last = i + used_t - 1
+                if j + used_p == len(phrase.stems):
+                    return last
+                for nxt in range(last + 1, min(len(self.terms), last + 2 + max_gap)):
+                    end = match(nxt, j + used_p)
+                    if end is not None:
+                        return end
+            return None
+
+        starts = set(self.at.get(phrase.stems[0], ()))
+        if phrase.pairs[0]:
+            starts.update(self.at.get(phrase.pairs[0], ()))
+        spans = []
+        for i in sorted(starts):
+            end = match(i, 0)
+            if end is not None:
+                spans.append((i, end))
+        return spans
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase to look for, as stems, plus each stem glued to the next (compound folding)."""
+
+    text: str
+    stems: tuple[str, ...]
+    pairs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Phrase:
+        terms = terms_of(text)
+        pairs = [stem(a.raw + b.raw) for a, b in pairwise(terms)] + [""]
+        return cls(text, tuple(t.stem for t in terms), tuple(pairs[: len(terms)]))
+
+
+def _spoken(terms: Sequence[Term], words: Sequence[str], span: tuple[int, int]) -> str:
+    first, last = terms[span[0]].word_index, terms[span[1]].word_index
+    if first < 0 or not words:
+        return " ".join(t.raw for t in terms[span[0] : span[1] + 1])
+    return " ".join(w.strip().strip(_STRIP) for w in words[first : last + 1])
+
+
+def check_coverage(
+    words_or_text: Sequence[Word] | str,
+    prompt: Prompt,
+    skip: Set[int] | None = None,
+) -> dict:
+    """The coverage JSON for ``prompt``: each key point covered or not, with the words that hit.
+
+    ``words_or_text`` is the transcript's words (fillers are found and removed unless ``skip``
+    gives their indices) or plain text (hesitations removed).
+    """
+    if isinstance(words_or_text, str):
+        from coach.core.fillers import hesitation_form
+
+        terms = [t for t in terms_of(words_or_text) if not hesitation_form(t.raw)]
+        texts: list[str] = []
+    else:
+        words = list(words_or_text)
+        if skip is None:
+            from coach.core.fillers import detect_fillers, filler_word_indices
+
+            skip = filler_word_indices(detect_fillers(words), words)
+        terms = answer_terms(words, skip)
+        texts = [w.text for w in words]
+    stream = Stream(terms)
+    points = []
+    for kp in prompt.key_points:
+        hits: list[str] = []
+        for phrase in kp.phrases:
+            for span in stream.find(Phrase.of(phrase)):
+                spoken = _spoken(terms, texts, span)
+                if spoken not in hits:
+                    hits.append(spoken)
+        points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits})
+    covered = sum(p["covered"] for p in points)
+    total = len(points)
+    return {
+        "prompt_id": prompt.id,
+        "covered": covered,
+        "total": total,
+        "ratio": round(covered / total, 3) if total else 0.0,
+        "points": points,
+    }

@@ -1,0 +1,357 @@
+"""Filler detection: hesitations ("um", "uh") and discourse fillers ("like", "you know").
+
+A coach that miscounts is worse than none, so every discourse rule errs on the side of *not*
+counting: "I would like to", "looks like", "so that", "what kind of data", "as you know" and
+"And so, my fellow Americans" are not fillers. The rules read the punctuation Whisper attaches
+to words ("So," at a sentence start, "right?" at the end of a clause) and the gaps between words,
+which mark where one utterance ends and the next begins.
+
+Hesitations are counted wherever they appear. Discourse fillers need a context that shows the
+word carries no meaning there; each rule below says which.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from coach.config import Settings
+from coach.core.model import Filler, Word
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A silence this long between two words starts a new utterance even without punctuation.
+UTTERANCE_GAP_S = 0.7
+
+_HESITATION_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("um", re.compile(r"u+h*m+|a+h+m+")),
+    ("uh", re.compile(r"u+h+")),
+    ("erm", re.compile(r"e+r+m+|e+h*m+")),
+    ("er", re.compile(r"e+r+")),
+    ("hmm", re.compile(r"h+m+")),
+    ("ah", re.compile(r"a+h+")),
+    ("mm", re.compile(r"m{2,}")),
+)
+
+DETERMINERS = _set(
+    "a an the this that these those what which any some every each one another same "
+    "different other many all no whatever certain"
+)
+PRONOUN_SUBJECTS = _set("i you we they he she it people everyone")
+# "like" after these is a verb or a comparison, never a filler ("would like", "looks like").
+LIKE_BLOCKERS = (
+    _set(
+        "would 'd i'd you'd we'd they'd he'd she'd should could might to do does did don't "
+        "doesn't didn't look looks looked looking sound sounds sounded seem seems seemed feel "
+        "feels felt just something things thing more much anything nothing exactly "
+        "really also not"
+    )
+    | PRONOUN_SUBJECTS
+)
+# Words after "sort of"/"kind of" that make it a hedge when no determiner precedes it.
+HEDGE_OPENERS = _set("it it's i we they was is were be been just really that's you he she")
+KNOW_COMPLEMENTS = _set(
+    "what that how why where when who whether if about the a an it this these those him "
+    "her them me us something everything anything nothing"
+)
+MEAN_OBJECTS = _set("it that to what this them him her you")
+SO_NOT_FILLER_NEXT = _set("that far much many long few little to as on")
+NUMBER_WORDS = _set(
+    "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
+    "thousand million billion half a"
+)
+SINGLE_DISCOURSE = ("basically", "literally", "actually")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word as the rules see it: lowercased text and the punctuation around it."""
+
+    norm: str
+    comma_after: bool
+    sentence_end: bool  # ends with . ! ? or ...
+    question: bool
+    start: float
+    end: float
+
+
+def normalize(text: str) -> str:
+    """Lowercase a word and strip the punctuation around it ("Um," -> "um", "'cause" kept)."""
+    text = text.strip().lower().replace("\u2019", "'")
+    return text.strip(' \t\n.,!?;:"()[]{}…-–—').strip("'")
+
+
+def tokenize(words: Sequence[Word]) -> list[Token]:
+    tokens = []
+    for w in words:
+        raw = w.text.strip().replace("\u2026", "...")
+        tail = raw.rstrip("\"')]")
+        tokens.append(
+            Token(
+                norm=normalize(raw),
+                comma_after=tail.endswith((",", ";", ":", "-", "—", "–")),
+                sentence_end=tail.endswith((".", "!", "?")),
+                question=tail.endswith("?"),
+                start=w.start,
+                end=w.end,
+            )
+        )
+    return tokens
+
+
+def hesitation_form(norm: str) -> str | None:
+    """The canonical hesitation ("um", "uh", ...) a word spells, or None ("uhm" -> "um")."""
+    norm = norm.replace("-", "")
+    if not norm.isalpha():
+        return None
+    for canonical, pattern in _HESITATION_FORMS:
+        if pattern.fullmatch(norm):
+            return canonical
+    return None
+
+
+class _Context:
+    """Positional helpers over the token list (previous/next real word, utterance starts)."""
+
+    def __init__(self, tokens: list[Token], settings: Settings) -> None:
+        self.t = tokens
+        self.long_gap = settings.pause_threshold_s
+        self.hes = [hesitation_form(tok.norm) is not None for tok in tokens]
+
+    def norm(self, i: int) -> str:
+        return self.t[i].norm if 0 <= i < len(self.t) else ""
+
+    def prev_word(self, i: int) -> int:
+        """Index of the previous non-empty, non-hesitation word, or -1."""
+        j = i - 1
+        while j >= 0 and (not self.t[j].norm or self.hes[j]):
+            j -= 1
+        return j
+
+    def next_word(self, i: int) -> int:
+        j = i + 1
+        while j < len(self.t) and (not self.t[j].norm or self.hes[j]):
+            j += 1
+        return j if j < len(self.t) else -1
+
+    def boundary_before(self, i: int) -> bool:
+        """True when word i opens an utterance: first word, after . ? ! or after a silence."""
+        j = self.prev_word(i)
+        if j < 0:
+            return True
+        prev = self.t[j]
+        return prev.sentence_end or self.t[i].start - prev.end >= UTTERANCE_GAP_S
+
+    def boundary_after(self, i: int) -> bool:
+        tok = self.t[i]
+        if tok.sentence_end or tok.comma_after:
+            return True
+        j = self.next_word(i)
+        return j < 0 or self.t[j].start - tok.end >= UTTERANCE_GAP_S
+
+
+def _is_number(norm: str) -> bool:
+    return bool(norm) and (norm[0].isdigit() or norm in NUMBER_WORDS - {"a"})
+
+
+def _like(c: _Context, i: int) -> bool:
+    prev = c.norm(c.prev_word(i))
+    if prev in LIKE_BLOCKERS or prev.endswith("'d"):
+        return False
+    nxt = c.next_word(i)
+    if nxt >= 0 and c.norm(nxt) in {"to", "this", "that"} and not c.t[i].comma_after:
+        return False  # "like to", "like this": a verb or a comparison
+    if nxt >= 0 and c.norm(nxt) in PRONOUN_SUBJECTS and not c.t[i].comma_after:
+        return False  # "like I said", "like we discussed"
+    if c.t[i].comma_after or c.boundary_before(i):
+        return True
+    if (i > 0 and c.hes[i - 1]) or (i + 1 < len(c.t) and c.hes[i + 1]):
+        return True
+    j = c.prev_word(i)
+    if j >= 0 and c.t[j].comma_after:
+        return True
+    if prev in {"and", "but", "so"} and nxt >= 0:
+        return True  # "and like the cache ..."
+    return nxt >= 0 and _is_number(c.norm(nxt))
+
+
+def _you_know(c: _Context, i: int) -> bool:
+    """Word i is "you", i+1 is "know"."""
+    prev = c.norm(c.prev_word(i))
+    if prev in {
+        "do",
+        "did",
+        "don't",
+        "didn't",
+        "if",
+        "as",
+        "would",
+        "what",
+        "whether",
+        "let",
+        "you",
+        "we",
+        "they",
+        "i",
+        "might",
+        "may",
+        "to",
+    }:
+        return False
+    if c.boundary_after(i + 1):
+        return True
+    nxt = c.next_word(i + 1)
+    return nxt >= 0 and c.norm(nxt) not in KNOW_COMPLEMENTS
+
+
+def _i_mean(c: _Context, i: int) -> bool:
+    prev = c.norm(c.prev_word(i))
+    if prev in {"what", "do", "don't", "didn't", "did", "if", "that"}:
+        return False
+    if c.t[i + 1].comma_after or c.t[i + 1].sentence_end:
+        return True
+    nxt = c.next_word(i + 1)
+    return c.boundary_before(i) and nxt >= 0 and c.norm(nxt) not in MEAN_OBJECTS
+
+
+def _hedge_of(c: _Context, i: int) -> bool:
+    """Word i is "sort"/"kind", i+1 is "of": a hedge unless it names a type ("this kind of")."""
+    j = c.prev_word(i)
+    prev = c.norm(j)
+    if prev in DETERMINERS or (prev.endswith("'s") and prev not in {"it's", "that's"}):
+        return False
+    nxt = c.next_word(i + 1)
+    if nxt >= 0 and c.norm(nxt) in {"thing", "things", "stuff"}:
+        return False  # "sort of thing" is a noun phrase
+    if prev in HEDGE_OPENERS or c.t[i + 1].comma_after:
+        return True
+    return (i > 0 and c.hes[i - 1]) or (j >= 0 and c.t[j].comma_after)
+
+
+def _so(c: _Context, i: int) -> bool:
+    """ "So" opening an utterance: "So, ..." or the answer's first word; "so that" is a reason."""
+    nxt = c.next_word(i)
+    if nxt >= 0 and c.norm(nxt) in SO_NOT_FILLER_NEXT:
+        return False
+    if c.t[i].sentence_end or c.t[i].question:
+        return False  # "I think so." / "So?"
+    j = c.prev_word(i)
+    if j >= 0 and not c.boundary_before(i):
+        return False  # "And so, my fellow Americans": mid-sentence
+    if j < 0 or c.t[i].start - c.t[j].end >= c.long_gap:
+        return True  # the answer's first word, or the first after a long pause
+    return c.t[i].comma_after
+
+
+def _right_tag(c: _Context, i: int) -> bool:
+    tok = c.t[i]
+    if not tok.question:
+        return False
+    j = c.prev_word(i)
+    if j < 0:
+        return False
+    if c.t[j].comma_after:
+        return True
+    return c.norm(j) not in {
+        "is",
+        "that",
+        "that's",
+        "it",
+        "it's",
+        "all",
+        "am",
+        "turn",
+        "the",
+        "not",
+        "i",
+        "you're",
+        "be",
+        "was",
+        "are",
+        "on",
+        "to",
+        "left",
+    }
+
+
+def _phrases(settings: Settings) -> tuple[set[str], list[tuple[str, ...]]]:
+    ignored = {normalize(x) for x in settings.ignored_fillers}
+    extra = [tuple(normalize(p) for p in x.split()) for x in settings.extra_fillers]
+    return ignored, [e for e in extra if e and all(e)]
+
+
+def detect_fillers(words: Sequence[Word], settings: Settings | None = None) -> list[Filler]:
+    """Every filler in ``words``, in order; multi-word fillers are one span ("you know")."""
+    settings = settings or Settings()
+    tokens = tokenize(words)
+    c = _Context(tokens, settings)
+    ignored, extra = _phrases(settings)
+    out: list[Filler] = []
+    i = 0
+    n = len(tokens)
+
+    def add(text: str, kind: str, first: int, last: int) -> None:
+        if text not in ignored:
+            out.append(Filler(text, kind, tokens[first].start, tokens[last].end, first))
+
+    while i < n:
+        w = tokens[i].norm
+        nxt = tokens[i + 1].norm if i + 1 < n else ""
+        matched = next(
+            (e for e in extra if tuple(t.norm for t in tokens[i : i + len(e)]) == e), None
+        )
+        if matched:
+            kind = (
+                "hesitation" if len(matched) == 1 and hesitation_form(matched[0]) else ("discourse")
+            )
+            add(" ".join(matched), kind, i, i + len(matched) - 1)
+            i += len(matched)
+            continue
+        form = hesitation_form(w)
+        if form:
+            add(form, "hesitation", i, i)
+        elif w == "you" and nxt == "know" and _you_know(c, i):
+            add("you know", "discourse", i, i + 1)
+            i += 1
+        elif w == "i" and nxt == "mean" and _i_mean(c, i):
+            add("i mean", "discourse", i, i + 1)
+            i += 1
+        elif w in {"sort", "kind"} and nxt == "of" and _hedge_of(c, i):
+            add(f"{w} of", "discourse", i, i + 1)
+            i += 1
+        elif (
+            (w in {"kinda", "sorta"} and c.norm(c.prev_word(i)) not in DETERMINERS)
+            or (w == "like" and _like(c, i))
+            or (w == "so" and _so(c, i))
+            or (w == "right" and _right_tag(c, i))
+            or (
+                w in SINGLE_DISCOURSE
+                and not (
+                    w == "actually" and c.norm(c.prev_word(i)) in {"what", "how", "which", "who"}
+                )
+            )
+        ):
+            add(w, "discourse", i, i)
+        i += 1
+    return out
+
+
+def filler_word_indices(fillers: Sequence[Filler], words: Sequence[Word]) -> set[int]:
+    """Indices of every word a filler spans (both words of "you know")."""
+    indices: set[int] = set()
+    for f in fillers:
+        i = f.word_index
+        if i < 0:
+            continue
+        indices.add(i)
+        j = i + 1
+        while j < len(words) and words[j].end <= f.end + 1e-6 and len(f.text.split()) > 1:
+            indices.add(j)
+            if j - i + 1 >= len(f.text.split()):
+                break
+            j += 1
+    return indices

@@ -1,0 +1,531 @@
+"""The history database: a SQLite index over the attempt folders.
+
+The attempt folders (``coach.core.attempts``) are the source of truth; this database only makes
+listing, comparing, scheduling and charting fast. Anything in it can be recreated with
+``coach history --rebuild``, which is why a corrupt file is moved aside, never deleted.
+
+Reliability choices, each for a reason:
+- WAL + ``busy_timeout``: the TUI and a ``coach analyze`` can write at the same time and both win.
+- writes use ``BEGIN IMMEDIATE``: a writer takes the lock up front instead of failing on upgrade.
+- ``PRAGMA user_version`` + an ordered list of migrations, each in one transaction with its
+  version bump, so a migration that fails halfway leaves the schema exactly as it was.
+- a file written by a newer coach is refused before anything (even ``journal_mode``) touches it.
+- ``PRAGMA quick_check`` on open turns silent corruption into a clear "run --rebuild" message.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from coach.core.attempts import (
+    Attempt,
+    iter_attempts,
+    load_attempt,
+    now_iso,
+    read_analysis,
+    update_attempt,
+)
+from coach.errors import CoachError
+from coach.paths import attempts_dir, database_path
+
+BUSY_TIMEOUT_MS = 15000
+RATINGS = ("again", "hard", "good", "easy")
+
+
+class HistoryCorrupt(CoachError):
+    """The database file is unreadable; ``coach history --rebuild`` recreates it."""
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run(*statements: str) -> Migration:
+    """A migration made of plain SQL statements, run one by one (never ``executescript``,
+    which would commit the surrounding transaction)."""
+
+    def migrate(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return migrate
+
+
+# v1: one row per attempt with every metric of its analysis.
+V1_ATTEMPTS = """
+CREATE TABLE attempts (
+    id TEXT PRIMARY KEY,
+    prompt_id TEXT,
+    started_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'recording',
+    folder TEXT NOT NULL,
+    recording_path TEXT,
+    report_path TEXT,
+    follows TEXT,
+    dropped_blocks INTEGER NOT NULL DEFAULT 0,
+    recording_s REAL,
+    duration_s REAL,
+    speech_s REAL,
+    wpm REAL,
+    fillers INTEGER,
+    fillers_per_min REAL,
+    hesitations_per_min REAL,
+    discourse_per_min REAL,
+    reasoning_count INTEGER,
+    reasoning_per_min REAL,
+    coverage REAL,
+    score REAL,
+    verdict TEXT,
+    pauses INTEGER,
+    no_speech INTEGER NOT NULL DEFAULT 0
+)"""
+
+# v2: the user's self-rating on each attempt, FSRS cards per prompt and the log of reviews.
+V2_STATEMENTS = (
+    "ALTER TABLE attempts ADD COLUMN rating TEXT",
+    "ALTER TABLE attempts ADD COLUMN rated_at TEXT",
+    """CREATE TABLE cards (
+        prompt_id TEXT PRIMARY KEY,
+        card TEXT NOT NULL,
+        due TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        prompt_id TEXT NOT NULL REFERENCES cards(prompt_id) ON DELETE CASCADE,
+        attempt_id TEXT REFERENCES attempts(id) ON DELETE SET NULL,
+        rating TEXT NOT NULL,
+        reviewed_at TEXT NOT NULL,
+        due TEXT NOT NULL
+    )""",
+    "CREATE INDEX reviews_prompt ON reviews(prompt_id, reviewed_at)",
+)
+
+MIGRATIONS: list[Migration] = [
+    _run(V1_ATTEMPTS, "CREATE INDEX attempts_prompt ON attempts(prompt_id, started_at)"),
+    _run(*V2_STATEMENTS),
+]
+
+METRIC_COLUMNS = (
+    "duration_s", "speech_s", "wpm", "fillers", "fillers_per_min", "hesitations_per_min",
+    "discourse_per_min", "reasoning_count", "reasoning_per_min", "coverage", "score",
+    "verdict", "pauses", "no_speech",
+)
+ATTEMPT_COLUMNS = (
+    "id", "prompt_id", "started_at", "state", "source", "folder", "recording_path",
+    "report_path", "follows", "dropped_blocks", "recording_s", *METRIC_COLUMNS, "rating",
+    "rated_at",
+)
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def analysis_metrics(analysis: dict[str, Any] | None) -> dict[str, Any]:
+    """The flat metrics stored per attempt, taken from an ``analysis.json`` dict.
+
+    Rates per minute use the same minutes as the analysis's own ``filler_stats.per_min`` when
+    it is there, so every per-minute figure in a row shares one denominator.
+    """
+    metrics: dict[str, Any] = {name: None for name in METRIC_COLUMNS}
+    metrics["no_speech"] = 0
+    if not analysis:
+        return metrics
+    duration = _num(analysis.get("duration_s"))
+    speech = _num(analysis.get("speech_s"))
+    fillers = analysis.get("fillers") or []
+    stats = (analysis.get("extra") or {}).get("filler_stats") or {}
+    count = int(stats.get("count", len(fillers)))
+    per_min = _num(stats.get("per_min"))
+    minutes = count / per_min if count and per_min else (speech or duration or 0.0) / 60.0
+    hesitations = stats.get("hesitations")
+    discourse = stats.get("discourse")
+    if hesitations is None:
+        hesitations = sum(1 for f in fillers if f.get("kind") == "hesitation")
+    if discourse is None:
+        discourse = sum(1 for f in fillers if f.get("kind") == "discourse")
+
+    def rate(n: float) -> float | None:
+        return round(n / minutes, 3) if minutes > 0 else None
+
+    reasoning = analysis.get("reasoning") or {}
+    coverage = analysis.get("coverage")
+    score = analysis.get("score") or {}
+    metrics.update(
+        duration_s=duration,
+        speech_s=speech,
+        wpm=_num(analysis.get("wpm")),
+        fillers=count,
+        fillers_per_min=per_min if per_min is not None else rate(count),
+        hesitations_per_min=rate(int(hesitations)),
+        discourse_per_min=rate(int(discourse)),
+        reasoning_count=reasoning.get("count"),
+        reasoning_per_min=_num(reasoning.get("per_min")),
+        coverage=_num(coverage.get("ratio")) if isinstance(coverage, dict) else None,
+        score=_num(score.get("total")),
+        verdict=score.get("verdict"),
+        pauses=len(analysis.get("pauses") or []),
+        no_speech=int(bool(analysis.get("no_speech"))),
+    )
+    return metrics
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+def move_aside(db_path: Path) -> Path:
+    """Move a bad database (and its -wal/-shm) to ``coach.db.corrupt-<ts>``; never delete it."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}-{n}")
+    os.replace(db_path, target)
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return target
+
+
+def _storage_error(exc: sqlite3.Error, db_path: Path) -> CoachError:
+    """A one-line message for a write that SQLite refused (disk full, locked, I/O)."""
+    text = str(exc)
+    if "full" in text or "disk I/O" in text:
+        return CoachError(
+            f"could not save to the history database {db_path} ({text}); free some disk space "
+            "and run 'coach history --rebuild' (the attempt folders are intact)"
+        )
+    if "locked" in text or "busy" in text:
+        return CoachError(f"the history database {db_path} is busy ({text}); try again")
+    if isinstance(exc, sqlite3.DatabaseError) and "malformed" in text:
+        return HistoryCorrupt(
+            f"the history database {db_path} is corrupt ({text}); run 'coach history --rebuild'"
+        )
+    return CoachError(f"history database error in {db_path}: {text}")
+
+
+class History:
+    """The open history database. Use as a context manager or call ``close()``."""
+
+    def __init__(self, db_path: Path, *, migrations: Sequence[Migration] | None = None) -> None:
+        self.path = Path(db_path)
+        self.migrations = list(MIGRATIONS if migrations is None else migrations)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists() and self.path.stat().st_size > 0 and not _is_sqlite_file(self.path):
+            raise self._corrupt("not a SQLite database")
+        try:
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        except sqlite3.Error as exc:
+            raise CoachError(f"cannot open the history database {self.path}: {exc}") from exc
+        try:
+            self._open()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _corrupt(self, why: str) -> HistoryCorrupt:
+        return HistoryCorrupt(
+            f"the history database {self.path} is damaged ({why}); run 'coach history --rebuild' "
+            "to recreate it from the attempt folders (the bad file is kept aside)"
+        )
+
+    def _open(self) -> None:
+        conn = self.conn
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(str(exc)) from exc
+        known = len(self.migrations)
+        if version > known:
+            raise CoachError(
+                f"coach.db was written by a newer version of coach (schema {version} > {known}); "
+                "upgrade coach"
+            )
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(str(exc)) from exc
+        if check != "ok":
+            raise self._corrupt(f"quick_check: {check}")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            raise _storage_error(exc, self.path) from exc
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Apply each missing migration in its own transaction together with its version bump."""
+        while True:
+            if self.schema_version() >= len(self.migrations):
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _storage_error(exc, self.path) from exc
+            try:
+                # Re-read inside the lock: another process may have migrated meanwhile.
+                version = self.schema_version()
+                if version < len(self.migrations):
+                    self.migrations[version](self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {version + 1}")
+                self.conn.execute("COMMIT")
+            except Exception as exc:
+                self._rollback()
+                raise CoachError(
+                    f"could not upgrade the history database {self.path} to schema "
+                    f"{version + 1} ({exc}); it was left unchanged"
+                ) from exc
+            except BaseException:
+                self._rollback()
+                raise
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _rollback(self) -> None:
+        """Roll back if SQLite has not already done so (it does itself after some I/O errors)."""
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``); SQLite errors become CoachError."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _storage_error(exc, self.path) from exc
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _storage_error(exc, self.path) from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return [dict(row) for row in self.conn.execute(sql, params)]
+        except sqlite3.Error as exc:
+            raise _storage_error(exc, self.path) from exc
+
+    # ------------------------------------------------------------------ attempts
+
+    def _attempt_row(self, attempt: Attempt, analysis: dict[str, Any] | None) -> dict[str, Any]:
+        report = (analysis or {}).get("report") or (
+            str(attempt.report_path) if attempt.report_path.is_file() else None
+        )
+        return {
+            "id": attempt.id,
+            "prompt_id": attempt.prompt_id,
+            "started_at": attempt.started_at,
+            "state": attempt.state,
+            "source": attempt.source,
+            "folder": str(attempt.path),
+            "recording_path": str(attempt.recording_path),
+            "report_path": report,
+            "follows": attempt.follows,
+            "dropped_blocks": int(attempt.dropped_blocks or 0),
+            "recording_s": attempt.recording_s,
+            **analysis_metrics(analysis),
+            "rating": attempt.rating.lower() if attempt.rating else None,
+            "rated_at": (attempt.extra or {}).get("rated_at"),
+        }
+
+    def _upsert(self, conn: sqlite3.Connection, row: dict[str, Any]) -> None:
+        names = ", ".join(ATTEMPT_COLUMNS)
+        marks = ", ".join(f":{c}" for c in ATTEMPT_COLUMNS)
+        updates = ", ".join(
+            f"{c} = COALESCE(excluded.{c}, attempts.{c})" if c in ("rating", "rated_at")
+            else f"{c} = excluded.{c}"
+            for c in ATTEMPT_COLUMNS if c != "id"
+        )
+        conn.execute(
+            f"INSERT INTO attempts ({names}) VALUES ({marks})"
+            f" ON CONFLICT(id) DO UPDATE SET {updates}",
+            row,
+        )
+
+    def record_attempt(self, attempt: Attempt, analysis: dict[str, Any] | None) -> None:
+        """Insert or update one attempt's row (call again after each state change)."""
+        row = self._attempt_row(attempt, analysis)
+        with self.write() as conn:
+            self._upsert(conn, row)
+
+    def get(self, attempt_id: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        return rows[0] if rows else None
+
+    def list_attempts(self, prompt_id: str | None = None) -> list[dict[str, Any]]:
+        """Attempts, oldest first (optionally of one prompt)."""
+        if prompt_id is None:
+            return self.query("SELECT * FROM attempts ORDER BY started_at, id")
+        return self.query(
+            "SELECT * FROM attempts WHERE prompt_id = ? ORDER BY started_at, id", (prompt_id,)
+        )
+
+    def previous_attempt(self, attempt_id: str) -> dict[str, Any] | None:
+        """The latest analysed attempt of the same prompt started before this one."""
+        row = self.get(attempt_id)
+        if row is None or not row["prompt_id"]:
+            return None
+        rows = self.query(
+            "SELECT * FROM attempts WHERE prompt_id = ? AND id != ? AND duration_s IS NOT NULL"
+            " AND (started_at < ? OR (started_at = ? AND id < ?))"
+            " ORDER BY started_at DESC, id DESC LIMIT 1",
+            (row["prompt_id"], attempt_id, row["started_at"], row["started_at"], attempt_id),
+        )
+        return rows[0] if rows else None
+
+    def delete_attempt(self, attempt_id: str, home: Path) -> None:
+        """Remove the attempt's folder and its row (an imported original file is left alone)."""
+        root = attempts_dir(home).resolve()
+        row = self.get(attempt_id)
+        folder = Path(row["folder"]) if row else root / attempt_id
+        if row is None and not folder.is_dir():
+            raise CoachError(f"no attempt with id '{attempt_id}' (see 'coach history')")
+        if folder.exists():
+            if folder.resolve().parent != root:
+                raise CoachError(f"refusing to delete {folder}: it is not inside {root}")
+            shutil.rmtree(folder)
+        with self.write() as conn:
+            conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+
+    def set_rating(self, attempt_id: str, rating: str, rated_at: str | None = None) -> None:
+        """Store the user's self-rating on the row and in the attempt's folder (the source of
+        truth, so a rebuild keeps it). Scheduling is ``coach.core.scheduler.review``."""
+        rating = rating.lower()
+        if rating not in RATINGS:
+            raise CoachError(f"unknown rating '{rating}' (use one of: {', '.join(RATINGS)})")
+        row = self.get(attempt_id)
+        if row is None:
+            raise CoachError(f"no attempt with id '{attempt_id}' (see 'coach history')")
+        rated_at = rated_at or now_iso()
+        try:
+            attempt: Attempt | None = load_attempt(Path(row["folder"]))
+        except (OSError, ValueError, TypeError):
+            attempt = None
+        if attempt is not None:
+            update_attempt(
+                attempt, rating=rating, extra={**(attempt.extra or {}), "rated_at": rated_at}
+            )
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE attempts SET rating = ?, rated_at = ? WHERE id = ?",
+                (rating, rated_at, attempt_id),
+            )
+
+    def rebuild(self, home: Path) -> int:
+        """Recreate the index (attempts, cards, reviews) from the attempt folders; returns
+        how many attempts were indexed. Cards are replayed from the stored ratings."""
+        rows = [self._attempt_row(a, read_analysis(a)) for a in iter_attempts(home)]
+        with self.write() as conn:
+            conn.execute("DELETE FROM reviews")
+            conn.execute("DELETE FROM cards")
+            conn.execute("DELETE FROM attempts")
+            for row in rows:
+                self._upsert(conn, row)
+        from coach.core.scheduler import replay_ratings
+
+        replay_ratings(self)
+        return len(rows)
+
+    # ------------------------------------------------------------------ views
+
+    def dashboard_rows(self, prompt_titles: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows for ``coach.core.progress.render_dashboard``: analysed attempts, oldest first.
+
+        ``prompt_titles`` maps prompt id to its title, or to a Prompt / dict with ``title``
+        and ``pillar`` (so the dashboard can group by pillar).
+        """
+        home = self.path.parent
+        rows = []
+        for row in self.query(
+            "SELECT * FROM attempts WHERE duration_s IS NOT NULL ORDER BY started_at, id"
+        ):
+            info = prompt_titles.get(row["prompt_id"]) if row["prompt_id"] else None
+            title, pillar = _title_and_pillar(info, row["prompt_id"])
+            href = None
+            if row["report_path"] and Path(row["report_path"]).is_file():
+                href = Path(os.path.relpath(row["report_path"], home)).as_posix()
+            rows.append({
+                "id": row["id"],
+                "prompt_id": row["prompt_id"],
+                "prompt_title": title,
+                "pillar": pillar,
+                "started_at": row["started_at"],
+                "score": row["score"],
+                "wpm": row["wpm"],
+                "fillers_per_min": row["fillers_per_min"],
+                "hesitations_per_min": row["hesitations_per_min"],
+                "reasoning_per_min": row["reasoning_per_min"],
+                "coverage": row["coverage"],
+                "report_href": href,
+            })
+        return rows
+
+    def export_rows(self) -> list[dict[str, Any]]:
+        """Every attempt row, oldest first, for ``coach export``."""
+        return self.list_attempts()
+
+
+def _title_and_pillar(info: Any, prompt_id: str | None) -> tuple[str, str | None]:
+    if info is None:
+        return (prompt_id or "Free recording"), None
+    if isinstance(info, str):
+        return info, None
+    if isinstance(info, dict):
+        return str(info.get("title") or prompt_id), info.get("pillar")
+    return str(getattr(info, "title", prompt_id)), getattr(info, "pillar", None)
+
+
+def open_history(home: Path) -> History:
+    """The home's history database, created and migrated if needed."""
+    return History(database_path(home))
+
+
+def rebuild_index(home: Path) -> tuple[int, Path | None]:
+    """``coach history --rebuild``: recreate the index, moving a damaged file aside first.
+
+    Returns (attempts indexed, where the damaged file went or None).
+    """
+    moved = None
+    try:
+        history = open_history(home)
+    except HistoryCorrupt:
+        moved = move_aside(database_path(home))
+        history = open_history(home)
+    with history:
+        return history.rebuild(home), moved

@@ -1,0 +1,367 @@
+"""Progress over attempts: the comparison of two answers and the dashboard of all of them.
+
+People improve by reattempting a question and seeing what changed, so ``compare`` gives the
+report and the TUI one shape for "before vs after" (metric deltas with a direction, key points
+newly covered or lost, the two transcripts aligned word by word), and ``render_dashboard``
+draws every attempt's trend as inline SVG in one self-contained page (same CSP as the report).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from coach.config import Settings
+from coach.core.attempts import write_atomic
+from coach.core.model import Analysis
+from coach.core.report import format_number, render_page, safe_href
+
+_DEFAULTS = Settings()
+
+# key, label, unit, which way is better: "up", "down", or "band" (closer to the target band).
+METRICS: tuple[tuple[str, str, str, str], ...] = (
+    ("score", "Score", "/100", "up"),
+    ("wpm", "Pace", "wpm", "band"),
+    ("fillers_per_min", "Fillers", "/min", "down"),
+    ("hesitations_per_min", "Hesitations", "/min", "down"),
+    ("reasoning_per_min", "Reasoning markers", "/min", "up"),
+    ("coverage", "Key-point coverage", "%", "up"),
+    ("long_pauses", "Long pauses", "", "down"),
+    ("duration_s", "Length", "s", "none"),
+)
+
+BANDS: dict[str, tuple[float, float]] = {
+    "wpm": (_DEFAULTS.wpm_low, _DEFAULTS.wpm_high),
+    "hesitations_per_min": (0.0, _DEFAULTS.hesitations_per_min_max),
+}
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def metrics_of(analysis: Analysis) -> dict[str, float | None]:
+    """The headline numbers of one analysis, the same ones the dashboard and history use."""
+    stats = (analysis.extra or {}).get("filler_stats", {}) or {}
+    minutes = (analysis.speech_s or analysis.duration_s or 0.0) / 60.0
+    hesitations = stats.get("hesitations")
+    if hesitations is None:
+        hesitations = sum(1 for f in analysis.fillers if f.kind == "hesitation")
+    per_min = stats.get("per_min")
+    if per_min is None:
+        per_min = len(analysis.fillers) / minutes if minutes else 0.0
+    coverage = analysis.coverage.get("ratio") if analysis.coverage else None
+    return {
+        "score": _float(analysis.score.get("total")),
+        "wpm": float(analysis.wpm),
+        "fillers_per_min": float(per_min),
+        "hesitations_per_min": float(hesitations) / minutes if minutes else 0.0,
+        "reasoning_per_min": _float((analysis.reasoning or {}).get("per_min")) or 0.0,
+        "coverage": _float(coverage),
+        "long_pauses": float(sum(1 for p in analysis.pauses if p.kind == "gap")),
+        "duration_s": float(analysis.duration_s),
+    }
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _verdict(key: str, direction: str, before: float | None, after: float | None) -> str:
+    """"better", "worse" or "same" for a change, given which way is better for this metric."""
+    if before is None or after is None:
+        return "same"
+    tolerance = {"score": 1.0, "wpm": 3.0, "coverage": 0.001, "duration_s": 1.0}.get(key, 0.1)
+    if direction == "band":
+        low, high = BANDS[key]
+        distance_before = max(low - before, before - high, 0.0)
+        distance_after = max(low - after, after - high, 0.0)
+        change = distance_before - distance_after
+    elif direction == "up":
+        change = after - before
+    elif direction == "down":
+        change = before - after
+    else:
+        return "same"
+    if abs(change) < tolerance:
+        return "same"
+    return "better" if change > 0 else "worse"
+
+
+# --------------------------------------------------------------------------- comparison
+
+_WORD = re.compile(r"[^\w'-]+")
+
+
+def _norm(text: str) -> str:
+    return _WORD.sub("", text.lower())
+
+
+def compare(a: Analysis, b: Analysis) -> dict[str, Any]:
+    """What changed from answer ``a`` (the earlier attempt) to answer ``b`` (the later one).
+
+    Returns ``metrics`` (each: key, label, unit, before, after, delta, verdict better/worse/same),
+    ``key_points`` (newly_covered, lost, kept, still_missed; None when neither has coverage),
+    ``alignment`` (runs of the two transcripts: op equal/replace/delete/insert with before/after
+    text) and ``similarity`` (0-1, how much of the wording the two answers share).
+    """
+    before, after = metrics_of(a), metrics_of(b)
+    metrics = []
+    for key, label, unit, direction in METRICS:
+        x, y = before[key], after[key]
+        if key == "coverage" and x is None and y is None:
+            continue
+        scale = 100.0 if key == "coverage" else 1.0
+        metrics.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "before": None if x is None else x * scale,
+                "after": None if y is None else y * scale,
+                "delta": None if x is None or y is None else (y - x) * scale,
+                "verdict": _verdict(key, direction, x, y),
+                "band": BANDS.get(key),
+            }
+        )
+    words_a = [str(w.get("text", "")).strip() for w in a.words]
+    words_b = [str(w.get("text", "")).strip() for w in b.words]
+    matcher = difflib.SequenceMatcher(
+        a=[_norm(w) for w in words_a], b=[_norm(w) for w in words_b], autojunk=False
+    )
+    alignment = [
+        {"op": op, "before": " ".join(words_a[i1:i2]), "after": " ".join(words_b[j1:j2])}
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+    return {
+        "metrics": metrics,
+        "key_points": _key_point_changes(a.coverage, b.coverage),
+        "alignment": alignment,
+        "similarity": matcher.ratio() if (words_a or words_b) else 1.0,
+        "score_before": before["score"],
+        "score_after": after["score"],
+    }
+
+
+def _key_point_changes(
+    cov_a: dict[str, Any] | None, cov_b: dict[str, Any] | None
+) -> dict[str, list[dict[str, Any]]] | None:
+    if not cov_a and not cov_b:
+        return None
+    points_a = {p["id"]: p for p in (cov_a or {}).get("points", [])}
+    points_b = {p["id"]: p for p in (cov_b or {}).get("points", [])}
+    changes: dict[str, list[dict[str, Any]]] = {
+        "newly_covered": [], "lost": [], "kept": [], "still_missed": []
+    }
+    for pid in list(points_b) + [p for p in points_a if p not in points_b]:
+        was = bool(points_a.get(pid, {}).get("covered"))
+        now = bool(points_b.get(pid, {}).get("covered"))
+        point = points_b.get(pid) or points_a[pid]
+        view = {
+            "id": pid,
+            "text": point.get("text", pid),
+            "hits": list((points_b.get(pid) or {}).get("hits", []) if now
+                         else (points_a.get(pid) or {}).get("hits", [])),
+        }
+        key = ("kept" if was else "newly_covered") if now else ("lost" if was else "still_missed")
+        changes[key].append(view)
+    return changes
+
+
+# --------------------------------------------------------------------------- dashboard
+
+CHARTS: tuple[tuple[str, str, str], ...] = (
+    ("score", "Score", "up"),
+    ("fillers_per_min", "Fillers per minute", "down"),
+    ("wpm", "Pace (words per minute)", "band"),
+    ("reasoning_per_min", "Reasoning markers per minute", "up"),
+    ("coverage", "Key-point coverage (%)", "up"),
+)
+
+CHART_W, CHART_H = 320.0, 140.0
+PAD_L, PAD_R, PAD_T, PAD_B = 34.0, 10.0, 10.0, 22.0
+
+
+def render_dashboard(rows: list[dict[str, Any]], *, generated_at: str) -> str:
+    """The progress page: trends overall, per pillar and per prompt, and every attempt listed."""
+    attempts = sorted((_row_view(r) for r in rows), key=lambda r: r["sort_key"])
+    by_pillar: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_prompt: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in attempts:
+        by_pillar[row["pillar"] or "free"].append(row)
+        by_prompt[row["prompt_id"] or ""].append(row)
+    pillars = [
+        {"name": name, "count": len(group), "charts": [chart(group, *c, small=True) for c in CHARTS]}
+        for name, group in sorted(by_pillar.items())
+    ]
+    prompts = []
+    for pid, group in sorted(by_prompt.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        first, last = group[0], group[-1]
+        prompts.append(
+            {
+                "id": pid,
+                "title": last["prompt_title"] or (pid or "Free answers"),
+                "pillar": last["pillar"],
+                "count": len(group),
+                "last": last,
+                "best": max((g["score"] for g in group if g["score"] is not None), default=None),
+                "change": None
+                if first["score"] is None or last["score"] is None or len(group) < 2
+                else last["score"] - first["score"],
+                "sparks": [chart(group, *c, small=True, spark=True) for c in CHARTS],
+            }
+        )
+    overall = [chart(attempts, *c) for c in CHARTS]
+    return render_page(
+        "progress.html.j2",
+        script=None,
+        attempts=list(reversed(attempts)),
+        overall=overall,
+        pillars=pillars,
+        prompts=prompts,
+        generated_at=generated_at,
+        summary=_summary(attempts),
+        chart_labels=[c[1] for c in CHARTS],
+    )
+
+
+def write_dashboard(path: Path, html: str) -> None:
+    """Write the dashboard atomically with user-only permissions."""
+    write_atomic(Path(path), html, mode=0o600)
+
+
+def _row_view(row: dict[str, Any]) -> dict[str, Any]:
+    started = str(row.get("started_at") or "")
+    try:
+        when = datetime.fromisoformat(started.replace("Z", "+00:00"))
+        label = when.strftime("%Y-%m-%d %H:%M")
+        day = when.strftime("%b %d")
+    except ValueError:
+        label, day = started, started[:10]
+    coverage = _float(row.get("coverage"))
+    return {
+        "id": str(row.get("id", "")),
+        "prompt_id": row.get("prompt_id") or "",
+        "prompt_title": row.get("prompt_title") or "",
+        "pillar": row.get("pillar") or "",
+        "started_at": started,
+        "when": label,
+        "day": day,
+        "score": _float(row.get("score")),
+        "wpm": _float(row.get("wpm")),
+        "fillers_per_min": _float(row.get("fillers_per_min")),
+        "hesitations_per_min": _float(row.get("hesitations_per_min")),
+        "reasoning_per_min": _float(row.get("reasoning_per_min")),
+        "coverage": None if coverage is None else coverage * 100.0,
+        "report_href": safe_href(row.get("report_href")),
+        "sort_key": (started, str(row.get("id", ""))),
+    }
+
+
+def _summary(attempts: list[dict[str, Any]]) -> list[dict[str, str]]:
+    if not attempts:
+        return []
+    scores = [a["score"] for a in attempts if a["score"] is not None]
+    recent = scores[-5:]
+    earlier = scores[:-5][-5:] or scores[:1]
+    items = [
+        {"label": "Attempts", "value": str(len(attempts)), "sub": f"since {attempts[0]['day']}"},
+        {
+            "label": "Prompts practised",
+            "value": str(len({a["prompt_id"] for a in attempts if a["prompt_id"]})),
+            "sub": f"{len({a['pillar'] for a in attempts if a['pillar']})} pillars",
+        },
+    ]
+    if scores:
+        items.append(
+            {
+                "label": "Recent score",
+                "value": format_number(sum(recent) / len(recent), 0),
+                "sub": f"mean of last {len(recent)}; earlier "
+                f"{format_number(sum(earlier) / len(earlier), 0)}",
+            }
+        )
+        items.append({"label": "Best score", "value": format_number(max(scores), 0), "sub": ""})
+    return items
+
+
+def _nice_range(values: list[float], key: str) -> tuple[float, float]:
+    if key in ("score", "coverage"):
+        return 0.0, 100.0
+    low = min(values + [BANDS[key][0]] if key in BANDS else values)
+    high = max(values + [BANDS[key][1]] if key in BANDS else values)
+    low = 0.0 if key != "wpm" else max(0.0, low - 15)
+    if high <= low:
+        high = low + 1.0
+    step = _nice_step((high - low) / 4)
+    return low, step * (int(high / step) + 1)
+
+
+def _nice_step(raw: float) -> float:
+    for unit in (0.5, 1, 2, 5, 10, 20, 25, 50, 100):
+        if raw <= unit:
+            return float(unit)
+    return 200.0
+
+
+def chart(
+    group: list[dict[str, Any]], key: str, title: str, direction: str, *,
+    small: bool = False, spark: bool = False,
+) -> dict[str, Any]:
+    """A trend line (one point per attempt, in order) in plot coordinates for the template."""
+    width, height = (120.0, 32.0) if spark else (CHART_W, CHART_H)
+    pad_l, pad_r, pad_t, pad_b = (2.0, 4.0, 4.0, 4.0) if spark else (PAD_L, PAD_R, PAD_T, PAD_B)
+    series = [(i, r) for i, r in enumerate(group) if r.get(key) is not None]
+    view: dict[str, Any] = {
+        "key": key, "title": title, "width": width, "height": height, "points": [],
+        "path": "", "band": None, "grid": [], "empty": not series, "latest": None,
+        "direction": direction,
+    }
+    if not series:
+        return view
+    values = [float(r[key]) for _, r in series]
+    low, high = _nice_range(values, key)
+    n = max(len(group) - 1, 1)
+    plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
+
+    def px(i: int) -> float:
+        return round(pad_l + (plot_w * i / n if len(group) > 1 else plot_w / 2), 1)
+
+    def py(v: float) -> float:
+        v = min(max(v, low), high)
+        return round(pad_t + plot_h * (1 - (v - low) / (high - low)), 1)
+
+    points = [
+        {"x": px(i), "y": py(float(r[key])), "value": float(r[key]), "when": r["when"],
+         "title": r["prompt_title"] or r["prompt_id"] or "free answer", "href": r["report_href"]}
+        for i, r in series
+    ]
+    view["points"] = points
+    view["path"] = "M" + " L".join(f"{p['x']},{p['y']}" for p in points)
+    view["latest"] = values[-1]
+    if len(values) >= 2:
+        view["change"] = values[-1] - values[0]
+        view["verdict"] = _verdict(key, direction, values[0], values[-1]) \
+            if direction != "band" or key in BANDS else "same"
+    if key in BANDS:
+        band_low, band_high = BANDS[key]
+        y_top, y_bottom = py(band_high), py(band_low)
+        view["band"] = {"x": pad_l, "y": y_top, "w": plot_w, "h": max(y_bottom - y_top, 0.5),
+                        "label": f"target {format_number(band_low, 0)}–{format_number(band_high, 0)}"}
+    if not spark:
+        view["grid"] = [
+            {"y": py(low + (high - low) * k / 4), "label": format_number(low + (high - low) * k / 4, 0)}
+            for k in range(5)
+        ]
+        view["x_labels"] = [
+            {"x": px(0), "label": group[0]["day"], "anchor": "start"},
+            {"x": px(len(group) - 1), "label": group[-1]["day"], "anchor": "end"},
+        ] if len(group) > 1 else [{"x": px(0), "label": group[0]["day"], "anchor": "middle"}]
+        view["plot"] = {"x": pad_l, "y": pad_t, "w": plot_w, "h": plot_h}
+    return view

@@ -1,0 +1,388 @@
+"""The HTML report of one answer: a single self-contained page that opens from disk.
+
+Transcripts and prompt texts are user data, so the page is built to be safe with hostile text:
+jinja2 autoescapes everything, data for the page's script travels as JSON in a non-executable
+``<script type="application/json">`` block (with ``<``, ``>`` and ``&`` escaped so ``</script>``
+cannot close it), and the first element of ``<head>`` is a Content-Security-Policy that allows
+only the page's own inline script and style (by their sha256 hashes, computed at render time),
+loads nothing from the network and lets the ``<audio>`` element play the local recording.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from coach.core.attempts import write_atomic
+from coach.core.model import Analysis, Prompt
+
+TEMPLATES_PACKAGE = "coach"
+TEMPLATES_DIR = "templates"
+STYLE_FILE = "coach.css"
+REPORT_SCRIPT = "report.js"
+
+
+# --------------------------------------------------------------------------- page machinery
+# Shared with coach.core.progress (the dashboard uses the same environment, CSS and CSP).
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The one jinja2 environment: templates from the package, autoescape on for every template."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(TEMPLATES_PACKAGE, TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "j2", "htm", "xml"), default_for_string=True, default=True
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = format_number
+    env.filters["clock"] = format_clock
+    env.filters["signed"] = format_signed
+    return env
+
+
+def asset(name: str) -> str:
+    """The text of a static file under coach/templates (CSS, JS), exactly as shipped."""
+    env = environment()
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    return source
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression that allows exactly this inline script or style."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(*, script: str | None, style: str) -> str:
+    """A policy that forbids every remote load and every inline script but the page's own."""
+    script_src = csp_hash(script) if script is not None else "'none'"
+    return (
+        f"default-src 'none'; script-src {script_src}; style-src {csp_hash(style)}; "
+        "media-src 'self' file: data: blob:; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON that is safe inside ``<script type="application/json">``: no tag can close it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def safe_href(href: str | None) -> str | None:
+    """A link the report may carry: relative paths and file: URLs only, never javascript:."""
+    if not href:
+        return None
+    href = href.strip()
+    parts = urlsplit(href)
+    if parts.scheme and parts.scheme.lower() != "file":
+        # "C:\\..." parses with scheme "c"; a Windows path is still a local path.
+        if not (len(parts.scheme) == 1 and href[1:2] == ":"):
+            return None
+    if href.startswith("//") or any(ord(c) < 32 for c in href):
+        return None
+    return href
+
+
+def render_page(template: str, *, script: str | None, **context: Any) -> str:
+    """Render a page template with the shared CSS, its own script and the matching CSP."""
+    style = asset(STYLE_FILE)
+    return environment().get_template(template).render(
+        csp=content_security_policy(script=script, style=style),
+        style=Markup(style),
+        script=Markup(script) if script is not None else None,
+        **context,
+    )
+
+
+def format_number(value: Any, digits: int = 1) -> str:
+    """Numbers as a person reads them: 142, 2.4, 0.5; blanks for missing values."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value)}"
+    return f"{value:.{digits}f}"
+
+
+def format_signed(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if abs(value) < 0.5 * 10**-digits:
+        return "±0"
+    sign = "+" if value > 0 else "−"
+    return f"{sign}{format_number(abs(value), digits)}"
+
+
+def format_clock(seconds: float | None) -> str:
+    """Seconds as m:ss (a recording's timeline)."""
+    if seconds is None:
+        return "–"
+    whole = max(0, int(round(seconds)))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def render_report(
+    analysis: Analysis,
+    *,
+    prompt: Prompt | None,
+    recording_href: str | None,
+    previous: Analysis | None = None,
+    previous_href: str | None = None,
+    attempt_id: str = "",
+    follows: dict | None = None,
+) -> str:
+    """The full HTML page for one analysed answer (and its comparison with ``previous``)."""
+    from coach.core.progress import compare, metrics_of
+
+    words = [_word_view(i, w) for i, w in enumerate(analysis.words)]
+    comparison = compare(previous, analysis) if previous is not None else None
+    context = {
+        "a": analysis,
+        "attempt_id": attempt_id,
+        "prompt": prompt,
+        "prompt_title": prompt.title if prompt else "Free answer",
+        "recording_href": safe_href(recording_href),
+        "previous_href": safe_href(previous_href),
+        "follows": _follows_view(follows),
+        "metrics": metrics_of(analysis),
+        "glance": _glance(analysis),
+        "transcript": _transcript_items(words, analysis),
+        "timeline": timeline(analysis),
+        "score": _score_view(analysis.score),
+        "coverage": analysis.coverage,
+        "comparison": comparison,
+        "data": json_for_script(
+            {
+                "words": [[w["start"], w["end"]] for w in words],
+                "duration": analysis.duration_s,
+            }
+        ),
+    }
+    return render_page("report.html.j2", script=asset(REPORT_SCRIPT), **context)
+
+
+def write_report(path: Path, html: str) -> None:
+    """Write the report atomically with user-only permissions (a crash keeps the old one)."""
+    write_atomic(Path(path), html, mode=0o600)
+
+
+# --------------------------------------------------------------------------- view helpers
+
+
+def _word_view(index: int, word: dict[str, Any]) -> dict[str, Any]:
+    start = float(word.get("start", 0.0))
+    end = float(word.get("end", start))
+    prob = float(word.get("prob", 1.0))
+    return {
+        "i": index,
+        "text": str(word.get("text", "")).strip(),
+        "start": round(start, 3),
+        "end": round(end, 3),
+        "prob": prob,
+        "filler": bool(word.get("filler")),
+        "marker": bool(word.get("marker")),
+        "unsure": prob < 0.5,
+    }
+
+
+def _transcript_items(words: list[dict[str, Any]], analysis: Analysis) -> list[dict[str, Any]]:
+    """Words in order, with each long pause placed where it happened."""
+    pauses = sorted(
+        (p for p in analysis.pauses if p.kind == "gap"), key=lambda p: p.start
+    )
+    items: list[dict[str, Any]] = []
+    k = 0
+    for word in words:
+        while k < len(pauses) and pauses[k].end <= word["start"] + 1e-6:
+            if items:  # a pause before the first word is time to first word, shown elsewhere
+                items.append({"kind": "pause", "duration": pauses[k].duration})
+            k += 1
+        items.append({"kind": "word", **word})
+    return items
+
+
+def _follows_view(follows: dict | None) -> dict[str, Any] | None:
+    if not follows:
+        return None
+    return {
+        "id": str(follows.get("id", "")),
+        "question": follows.get("question") or follows.get("follow_up_question") or "",
+        "title": follows.get("prompt_title") or follows.get("title") or "",
+        "href": safe_href(follows.get("href") or follows.get("report_href")),
+    }
+
+
+def _glance(analysis: Analysis) -> list[dict[str, str]]:
+    """The plain facts strip at the top of the report."""
+    extra = analysis.extra or {}
+    pace = extra.get("pace", {}) or {}
+    stats = extra.get("filler_stats", {}) or {}
+    reasoning = analysis.reasoning or {}
+    long_pauses = [p for p in analysis.pauses if p.kind == "gap"]
+    items = [
+        {"label": "Length", "value": format_clock(analysis.duration_s), "sub": _time_box(pace)},
+        {
+            "label": "Speaking time",
+            "value": format_clock(analysis.speech_s),
+            "sub": f"first word at {format_number(pace.get('time_to_first_word_s'))} s"
+            if pace.get("time_to_first_word_s") is not None
+            else "",
+        },
+        {"label": "Pace", "value": format_number(analysis.wpm, 0), "sub": "words per minute"},
+        {
+            "label": "Fillers",
+            "value": format_number(stats.get("count", len(analysis.fillers)), 0),
+            "sub": f"{format_number(stats.get('per_min'))} per minute"
+            if stats.get("per_min") is not None
+            else "",
+        },
+        {
+            "label": "Reasoning",
+            "value": format_number(reasoning.get("count", 0), 0),
+            "sub": f"{format_number(reasoning.get('per_min'))} markers per minute",
+        },
+        {
+            "label": "Long pauses",
+            "value": str(len(long_pauses)),
+            "sub": f"longest {format_number(max(p.duration for p in long_pauses))} s"
+            if long_pauses
+            else "none",
+        },
+    ]
+    if analysis.coverage:
+        cov = analysis.coverage
+        items.append(
+            {
+                "label": "Key points",
+                "value": f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
+                "sub": f"{format_number(100 * float(cov.get('ratio') or 0), 0)}% covered",
+            }
+        )
+    return items
+
+
+def _time_box(pace: dict[str, Any]) -> str:
+    box = pace.get("answer_seconds")
+    if not box:
+        return ""
+    over = pace.get("over_by_s") or 0
+    if over > 0:
+        return f"{format_number(over, 0)} s over the {format_clock(box)} box"
+    return f"within the {format_clock(box)} box"
+
+
+def _score_view(score: dict[str, Any]) -> dict[str, Any]:
+    """The score and its breakdown, each line rated good / fair / weak by its share of points."""
+    components = []
+    for comp in score.get("components", []) or []:
+        max_points = float(comp.get("max_points") or 0)
+        points = float(comp.get("points") or 0)
+        share = points / max_points if max_points else 0.0
+        rating = "good" if share >= 0.8 else "fair" if share >= 0.5 else "weak"
+        components.append({**comp, "share": share, "rating": rating})
+    total = score.get("total")
+    return {
+        "total": total,
+        "verdict": score.get("verdict", ""),
+        "components": components,
+        "rating": "good" if (total or 0) >= 75 else "fair" if (total or 0) >= 50 else "weak",
+    }
+
+
+# --------------------------------------------------------------------------- timeline (SVG)
+
+TIMELINE_WIDTH = 1000.0
+ROW_SPEECH = (28.0, 22.0)  # y, height
+ROW_MARKS = (58.0, 14.0)
+
+
+def timeline(analysis: Analysis) -> dict[str, Any]:
+    """Geometry of the speech / pause / filler timeline in a 1000-unit-wide SVG."""
+    duration = max(float(analysis.duration_s), 0.001)
+    scale = TIMELINE_WIDTH / duration
+
+    def x(t: float) -> float:
+        return round(min(max(t, 0.0), duration) * scale, 2)
+
+    speech = []
+    for start, end in _speech_spans(analysis.words, analysis.pauses):
+        speech.append({"x": x(start), "w": max(round(x(end) - x(start), 2), 1.0),
+                       "start": start, "end": end})
+    pauses = [
+        {"x": x(p.start), "w": max(round(x(p.end) - x(p.start), 2), 1.5), "kind": p.kind,
+         "start": p.start, "duration": p.duration}
+        for p in analysis.pauses
+    ]
+    fillers = [
+        {"x": x((f.start + f.end) / 2), "text": f.text, "kind": f.kind, "start": f.start}
+        for f in analysis.fillers
+    ]
+    markers = [
+        {"x": x((float(m["start"]) + float(m["end"])) / 2), "text": m.get("text", ""),
+         "start": float(m["start"])}
+        for m in (analysis.reasoning or {}).get("markers", []) or []
+        if "start" in m and "end" in m
+    ]
+    step = _tick_step(duration)
+    ticks = []
+    t = 0.0
+    while t <= duration + 1e-6:
+        ticks.append({"x": x(t), "label": format_clock(t)})
+        t += step
+    return {
+        "width": TIMELINE_WIDTH,
+        "speech": speech,
+        "pauses": pauses,
+        "fillers": fillers,
+        "markers": markers,
+        "ticks": ticks,
+        "speech_row": ROW_SPEECH,
+        "marks_row": ROW_MARKS,
+        "duration": duration,
+    }
+
+
+def _tick_step(duration: float) -> float:
+    for step in (5, 10, 15, 30, 60, 120, 300, 600):
+        if duration / step <= 10:
+            return float(step)
+    return 1200.0
+
+
+def _speech_spans(words: list[dict[str, Any]], pauses: list[Any]) -> list[tuple[float, float]]:
+    """Stretches of speech: consecutive words merged unless a gap of 0.3 s+ separates them."""
+    spans: list[list[float]] = []
+    for w in words:
+        start, end = float(w.get("start", 0)), float(w.get("end", 0))
+        if spans and start - spans[-1][1] < 0.3:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [(a, b) for a, b in spans]
+
+
+def analysis_dict(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as plain data (kept for templates that want the raw shape)."""
+    return asdict(analysis)

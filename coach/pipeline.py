@@ -1,0 +1,212 @@
+"""From a recording to a reviewed attempt: transcribe, analyse, write the report, index it.
+
+This is the one path every front end uses (``coach analyze``, ``coach record``, the TUI), so an
+attempt is always finished the same way. The attempt folder is written first and the history index
+second: if the index fails, nothing is lost and ``coach history --rebuild`` restores it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coach.core.analysis import analyze
+from coach.core.attempts import (
+    Attempt,
+    find_attempt,
+    new_attempt,
+    read_analysis,
+    update_attempt,
+    write_analysis,
+    write_atomic,
+)
+from coach.core.model import Analysis, Prompt, Transcript
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.cli.common import Context
+    from coach.transcribe.whisper import Transcriber
+
+TRANSCRIPT_FILE = "transcript.json"
+Progress = Callable[[float, str], None]
+
+
+def load_transcriber(ctx: Context, model: str | None = None) -> Transcriber:
+    """Load the Whisper model once; the caller keeps it for every later attempt."""
+    from coach.transcribe.whisper import Transcriber
+
+    return Transcriber(model or ctx.settings.model)
+
+
+def import_recording(
+    ctx: Context, audio_path: Path, prompt: Prompt | None, *, follows: str | None = None
+) -> Attempt:
+    """Copy an existing recording into a new attempt folder (the original is never touched)."""
+    suffix = audio_path.suffix.lower() or ".audio"
+    attempt = new_attempt(
+        ctx.home,
+        prompt.id if prompt else None,
+        state="analysing",
+        source="import",
+        source_audio=str(audio_path.resolve()),
+        recording=f"recording{suffix}",
+        follows=follows,
+    )
+    shutil.copyfile(audio_path, attempt.recording_path)
+    attempt.recording_path.chmod(0o600)
+    return attempt
+
+
+def save_transcript(attempt: Attempt, transcript: Transcript) -> None:
+    """Keep the raw transcript so a correction re-runs the analysis without the model."""
+    write_atomic(attempt.path / TRANSCRIPT_FILE, json.dumps(transcript.to_dict(), indent=1))
+
+
+def load_transcript(attempt: Attempt) -> Transcript | None:
+    try:
+        data = json.loads((attempt.path / TRANSCRIPT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return Transcript.from_dict(data)
+
+
+def _previous(ctx: Context, attempt: Attempt) -> tuple[Analysis | None, str | None]:
+    """The previous attempt of the same prompt, for the comparison in the report."""
+    if not attempt.prompt_id:
+        return None, None
+    try:
+        from coach.core.history import open_history
+
+        with open_history(ctx.home) as history:
+            row = history.previous_attempt(attempt.id)
+    except (CoachError, OSError, ImportError):
+        row = None
+    if not row:
+        return None, None
+    try:
+        prev = find_attempt(ctx.home, row["id"])
+    except FileNotFoundError:
+        return None, None
+    data = read_analysis(prev)
+    if data is None:
+        return None, None
+    return Analysis.from_dict(data), f"../{prev.id}/report.html"
+
+
+def index_attempt(ctx: Context, attempt: Attempt, analysis: dict[str, Any] | None) -> str | None:
+    """Record the attempt in the history database; returns a warning instead of failing."""
+    try:
+        from coach.core.history import open_history
+
+        with open_history(ctx.home) as history:
+            history.record_attempt(attempt, analysis)
+    except (CoachError, OSError, ImportError) as exc:
+        return f"history not updated ({exc}); run 'coach history --rebuild'"
+    return None
+
+
+def finish_analysis(
+    ctx: Context,
+    attempt: Attempt,
+    prompt: Prompt | None,
+    transcript: Transcript,
+    *,
+    corrections: Sequence[dict[str, Any]] = (),
+) -> tuple[Attempt, Analysis]:
+    """Analyse a transcript and write analysis.json and report.html into the attempt folder."""
+    from coach.core.report import render_report, write_report
+
+    analysis = analyze(
+        transcript,
+        prompt=prompt,
+        settings=ctx.settings,
+        audio=str(attempt.recording_path),
+        corrections=corrections,
+    )
+    analysis.report = str(attempt.report_path)
+    write_analysis(attempt, analysis.to_dict())
+    previous, previous_href = _previous(ctx, attempt)
+    follows = None
+    if attempt.follows:
+        follows = {"id": attempt.follows, "question": attempt.follow_up_question or ""}
+    html = render_report(
+        analysis,
+        prompt=prompt,
+        recording_href=attempt.recording if not Path(attempt.recording).is_absolute()
+        else Path(attempt.recording).as_uri(),
+        previous=previous,
+        previous_href=previous_href,
+        attempt_id=attempt.id,
+        follows=follows,
+    )
+    write_report(attempt.report_path, html)
+    state = "recovered" if attempt.state == "recovered" else "analysed"
+    attempt = update_attempt(attempt, state=state, error=None, recording_s=transcript.duration_s)
+    warning = index_attempt(ctx, attempt, analysis.to_dict())
+    if warning:
+        analysis.extra["warnings"] = [*analysis.extra.get("warnings", []), warning]
+    return attempt, analysis
+
+
+def analyze_attempt(
+    ctx: Context,
+    attempt: Attempt,
+    prompt: Prompt | None,
+    *,
+    transcriber: Transcriber,
+    transcript: Transcript | None = None,
+    samples: Any = None,
+    on_progress: Progress | None = None,
+) -> tuple[Attempt, Analysis]:
+    """Transcribe (unless a streamed ``transcript`` is given) and analyse one attempt.
+
+    A failure marks the attempt "failed" with the error, keeps its recording, and re-raises.
+    """
+    vocabulary = prompt.vocabulary if prompt else ()
+    try:
+        if transcript is None:
+            if on_progress:
+                on_progress(0.0, "transcribing")
+
+            def progress(fraction: float) -> None:
+                if on_progress:
+                    on_progress(fraction * 0.9, "transcribing")
+
+            if samples is not None:
+                transcript = transcriber.transcribe_array(
+                    samples, vocabulary=vocabulary, on_progress=progress
+                )
+            else:
+                transcript = transcriber.transcribe_file(
+                    attempt.recording_path, vocabulary=vocabulary, on_progress=progress
+                )
+        save_transcript(attempt, transcript)
+        if on_progress:
+            on_progress(0.92, "analysing")
+        result = finish_analysis(ctx, attempt, prompt, transcript)
+        if on_progress:
+            on_progress(1.0, "done")
+        return result
+    except BaseException as exc:
+        message = str(exc) or type(exc).__name__
+        failed = update_attempt(attempt, state="failed", error=message)
+        index_attempt(ctx, failed, None)
+        raise
+
+
+def reanalyze(
+    ctx: Context,
+    attempt: Attempt,
+    prompt: Prompt | None,
+    corrections: Sequence[dict[str, Any]],
+) -> tuple[Attempt, Analysis]:
+    """Re-run the analysis with the user's corrections, from the saved transcript."""
+    transcript = load_transcript(attempt)
+    if transcript is None:
+        raise CoachError(f"attempt {attempt.id} has no saved transcript to correct")
+    attempt = replace(attempt, extra={**attempt.extra, "corrections": list(corrections)})
+    return finish_analysis(ctx, attempt, prompt, transcript, corrections=corrections)

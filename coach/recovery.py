@@ -1,0 +1,68 @@
+"""Recovery of takes whose recording process died (crash, SIGKILL, power loss).
+
+A recording's attempt is saved as state "recording" with the recorder's pid before the first
+sample. At the next start, any such attempt whose process is gone had its recording cut off:
+its WAV is repaired (sizes fixed from the file length, see wavfile.repair_wav) and the attempt is
+marked "recovered" with the seconds kept, so the user finds it and can analyse it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from coach.audio.wavfile import repair_wav
+from coach.core.attempts import Attempt, iter_attempts, update_attempt
+from coach.errors import CoachError
+
+
+def pid_alive(pid: int) -> bool:
+    """True if a process with this pid exists (and is not a zombie waiting to be reaped)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        state = stat.read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+def is_interrupted(attempt: Attempt) -> bool:
+    """A "recording" attempt whose recording process no longer runs."""
+    if attempt.state != "recording":
+        return False
+    pid = attempt.extra.get("pid")
+    try:
+        return not pid_alive(int(pid))
+    except (TypeError, ValueError):
+        return True  # no pid stored: nothing can still be writing it
+
+
+def recover_interrupted(home: Path) -> list[Attempt]:
+    """Repair and mark "recovered" every interrupted recording; returns the attempts changed."""
+    changed = []
+    for attempt in iter_attempts(home):
+        if not is_interrupted(attempt):
+            continue
+        extra = {**attempt.extra, "interrupted": True}
+        try:
+            seconds = repair_wav(attempt.recording_path)
+        except (CoachError, OSError) as exc:
+            changed.append(
+                update_attempt(
+                    attempt, state="failed", extra=extra,
+                    error=f"the recording was interrupted and could not be recovered: {exc}",
+                )
+            )
+            continue
+        changed.append(
+            update_attempt(attempt, state="recovered", recording_s=round(seconds, 3), extra=extra)
+        )
+    return changed

@@ -1,0 +1,170 @@
+"""What the review screen shows, computed from an ``Analysis``: words, cards, checklist, rating.
+
+Kept apart from the widgets so the same numbers are tested without a terminal, and so the review
+of an attempt loaded from ``analysis.json`` looks exactly like one just analysed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from coach.core.model import Analysis
+
+RATINGS = ("again", "hard", "good", "easy")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the transcript as the review shows it."""
+
+    index: int
+    text: str
+    start: float
+    end: float
+    filler: bool = False
+    marker: bool = False
+    corrected: bool = False
+
+
+@dataclass(frozen=True)
+class Card:
+    """One metric card: a title, the value, and a short note (target or band)."""
+
+    title: str
+    value: str
+    note: str = ""
+    band: str = ""  # "good", "ok", "bad" or "" for neutral
+
+
+def tokens(analysis: Analysis) -> list[Token]:
+    corrected = {c.get("word_index") for c in corrections_of(analysis)}
+    return [
+        Token(
+            index=i,
+            text=str(w.get("text", "")).strip(),
+            start=float(w.get("start", 0.0)),
+            end=float(w.get("end", 0.0)),
+            filler=bool(w.get("filler")),
+            marker=bool(w.get("marker")),
+            corrected=i in corrected,
+        )
+        for i, w in enumerate(analysis.words)
+    ]
+
+
+def word_at(words: Sequence[Token], seconds: float) -> int | None:
+    """Index of the word being spoken (or last started) at ``seconds``; None before the first."""
+    starts = [w.start for w in words]
+    pos = bisect_right(starts, seconds) - 1
+    return pos if pos >= 0 else None
+
+
+def _band(value: str) -> str:
+    value = value.lower()
+    if value in {"good", "great", "in band", "ok", "target"}:
+        return "good"
+    if value in {"high", "low", "poor", "bad", "too fast", "too slow", "over"}:
+        return "bad"
+    return "ok" if value else ""
+
+
+def _component(analysis: Analysis, name: str) -> dict[str, Any]:
+    for comp in analysis.score.get("components", []) or []:
+        if str(comp.get("name", "")).lower().startswith(name):
+            return comp
+    return {}
+
+
+def cards(analysis: Analysis) -> list[Card]:
+    """The metric cards, in reading order: score first, then the metrics it is made of."""
+    minutes = analysis.speech_s / 60 if analysis.speech_s > 0 else 0.0
+    stats = analysis.extra.get("filler_stats", {}) or {}
+    per_min = stats.get("per_min")
+    if per_min is None:
+        per_min = len(analysis.fillers) / minutes if minutes else 0.0
+    reasoning = analysis.reasoning or {}
+    score = analysis.score or {}
+    out = [
+        Card("Score", f"{score.get('total', 0):.0f}", str(score.get("verdict", ""))),
+        Card(
+            "Pace",
+            f"{analysis.wpm:.0f} wpm",
+            _component(analysis, "pace").get("note", ""),
+            _band(str(_component(analysis, "pace").get("band", ""))),
+        ),
+        Card(
+            "Fillers",
+            f"{len(analysis.fillers)} ({float(per_min):.1f}/min)",
+            _component(analysis, "filler").get("note", ""),
+            _band(str(_component(analysis, "filler").get("band", ""))),
+        ),
+        Card(
+            "Reasoning",
+            f"{reasoning.get('count', 0)} markers",
+            f"{float(reasoning.get('per_min', 0.0)):.1f}/min",
+            _band(str(_component(analysis, "reason").get("band", ""))),
+        ),
+        Card(
+            "Pauses",
+            str(sum(1 for p in analysis.pauses if p.kind == "gap")),
+            f"speaking {analysis.speech_s:.0f}s of {analysis.duration_s:.0f}s",
+        ),
+    ]
+    if analysis.coverage:
+        cov = analysis.coverage
+        out.append(
+            Card(
+                "Key points",
+                f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
+                f"{100 * float(cov.get('ratio', 0.0)):.0f}% covered",
+                _band(str(_component(analysis, "key").get("band", ""))),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Point:
+    text: str
+    covered: bool
+    hits: tuple[str, ...] = ()
+
+
+def checklist(analysis: Analysis) -> list[Point]:
+    if not analysis.coverage:
+        return []
+    return [
+        Point(str(p.get("text", p.get("id", ""))), bool(p.get("covered")), tuple(p.get("hits", ())))
+        for p in analysis.coverage.get("points", [])
+    ]
+
+
+def proposed_rating(analysis: Analysis) -> str:
+    """The rating suggested from the score; one key accepts it."""
+    total = float((analysis.score or {}).get("total", 0.0))
+    try:
+        from coach.core.scheduler import propose_rating
+    except ImportError:
+        return "again" if total < 40 else "hard" if total < 60 else "good" if total < 85 else "easy"
+    return propose_rating(total)
+
+
+def corrections_of(analysis: Analysis) -> list[dict[str, Any]]:
+    return list(analysis.extra.get("corrections", []) or [])
+
+
+def toggle_filler(
+    corrections: Sequence[dict[str, Any]], token: Token
+) -> list[dict[str, Any]]:
+    """The corrections after the user flips ``token`` between filler and not filler.
+
+    Flipping a word back to what the detector said removes the earlier correction instead of
+    stacking a second one, so the list stays the user's net intent.
+    """
+    rest = [c for c in corrections if c.get("word_index") != token.index]
+    if token.corrected:
+        return rest
+    return [*rest, {"word_index": token.index, "text": token.text, "filler": not token.filler}]

@@ -1,0 +1,165 @@
+"""The practice session's side effects as plain functions: attempts, recorder, rating, report.
+
+The screens call these from thread workers; nothing here imports Textual, so each step can be
+used (and tested) without a terminal. Modules still being written elsewhere (speech, recovery)
+are imported lazily and treated as optional.
+"""
+
+from __future__ import annotations
+
+import shutil
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from coach.core.attempts import Attempt, new_attempt, update_attempt
+from coach.core.model import Prompt
+from coach.errors import CoachError
+from coach.paths import attempts_dir
+
+if TYPE_CHECKING:
+    from coach.audio.recorder import Recorder
+    from coach.cli.common import Context
+    from coach.transcribe.whisper import Transcriber
+
+
+class RecorderFactory(Protocol):
+    """Builds the recorder for one take; tests pass one backed by a ``FileSource``."""
+
+    def __call__(
+        self,
+        path: Path,
+        *,
+        on_level: Callable[[float], None],
+        on_problem: Callable[[str], None],
+    ) -> Recorder: ...
+
+
+TranscriberFactory = Callable[["Context"], "Transcriber"]
+
+
+def mic_recorder_factory(ctx: Context) -> RecorderFactory:
+    """The real microphone, as chosen in the settings (or the command palette)."""
+
+    def build(
+        path: Path,
+        *,
+        on_level: Callable[[float], None],
+        on_problem: Callable[[str], None],
+    ) -> Recorder:
+        from coach.audio.recorder import Recorder
+
+        return Recorder(
+            path,
+            rate=ctx.settings.sample_rate,
+            device=ctx.settings.input_device or None,
+            on_level=on_level,
+            on_problem=on_problem,
+        )
+
+    return build
+
+
+def load_model(ctx: Context) -> Transcriber:
+    """Load the Whisper model now (in a worker) so the first recording does not wait for it."""
+    from coach.pipeline import load_transcriber
+
+    transcriber = load_transcriber(ctx)
+    transcriber.load()
+    return transcriber
+
+
+def preflight(ctx: Context) -> str | None:
+    """None when the microphone can record, else what is wrong and what to do."""
+    try:
+        from coach.audio.devices import preflight as check
+    except ImportError as exc:
+        return f"audio support is not available ({exc})"
+    return check(ctx.settings.input_device or None, rate=ctx.settings.sample_rate)
+
+
+def new_take(ctx: Context, prompt: Prompt, follows: Attempt | None, question: str | None) -> Attempt:
+    """A fresh attempt folder, marked "recording" before the first sample arrives."""
+    return new_attempt(
+        ctx.home,
+        prompt.id,
+        state="recording",
+        follows=follows.id if follows else None,
+        follow_up_question=question,
+    )
+
+
+def discard(ctx: Context, attempt: Attempt) -> None:
+    """Delete a take the user chose not to keep (only ever inside the attempts folder)."""
+    folder = attempt.path.resolve()
+    if folder.parent != attempts_dir(ctx.home).resolve():
+        raise CoachError(f"refusing to delete {folder}: not an attempt folder")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def recorded(attempt: Attempt, result: Any) -> Attempt:
+    """Mark a finished take as waiting for analysis, with what the recorder measured."""
+    return update_attempt(
+        attempt,
+        state="analysing",
+        recording_s=float(getattr(result, "duration_s", 0.0)),
+        dropped_blocks=int(getattr(result, "dropped_blocks", 0)),
+    )
+
+
+def speak(text: str) -> None:
+    """Read the prompt aloud if a speech engine is available; silently skip otherwise."""
+    try:
+        from coach.audio import speak as speech
+    except ImportError:
+        return
+    func = getattr(speech, "speak", None)
+    if func is not None:
+        try:
+            func(text)
+        except Exception:  # no engine, no output device: the prompt is on screen anyway
+            return
+
+
+def rate(ctx: Context, attempt: Attempt, rating: str) -> str:
+    """Store the user's rating and schedule the prompt; returns a line for the user."""
+    from coach.core.history import open_history
+    from coach.core.scheduler import rate_attempt
+
+    with open_history(ctx.home) as history:
+        card = rate_attempt(history, attempt.id, rating)
+    if card is None:
+        return f"Rated {rating}"
+    return f"Rated {rating}: next review {card.due.astimezone():%a %d %b}"
+
+
+def open_in_browser(path: Path) -> None:
+    """Open a local file (report, dashboard, folder) in the user's browser or file manager."""
+    if not path.exists():
+        raise CoachError(f"{path} does not exist yet")
+    webbrowser.open(path.resolve().as_uri())
+
+
+def import_file(ctx: Context, path: Path, prompt: Prompt | None) -> Attempt:
+    """Copy a recording file into a new attempt, ready for the processing screen."""
+    from coach.pipeline import import_recording
+
+    path = path.expanduser()
+    if not path.is_file():
+        raise CoachError(f"no such file: {path}")
+    return import_recording(ctx, path, prompt)
+
+
+def write_dashboard(ctx: Context) -> Path:
+    """Regenerate the progress dashboard (reports/index.html) and return its path."""
+    try:
+        from coach.core import progress
+    except ImportError:
+        raise CoachError("the progress dashboard is not available in this version") from None
+    for name in ("write_dashboard", "write_progress", "build_dashboard"):
+        func = getattr(progress, name, None)
+        if func is not None:
+            result = func(ctx.home, ctx.library().prompts)
+            return Path(result) if result else ctx.home / "index.html"
+    raise CoachError("the progress dashboard is not available in this version")

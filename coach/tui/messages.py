@@ -1,0 +1,70 @@
+"""Messages the app's workers and widgets post: small dataclasses, one per event.
+
+Workers (recording, model loading, analysis) run in threads and talk to the UI only through
+these. Frequent ones (the level meter, analysis progress) override ``can_replace`` so a burst
+collapses into the latest value instead of queueing behind the UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from coach.core.attempts import Attempt
+from coach.core.model import Analysis
+
+
+@dataclass
+class LevelChanged(Message, bubble=False):
+    """The microphone's input level, 0..1 (from the recorder's writer thread)."""
+
+    level: float
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LevelChanged)
+
+
+@dataclass
+class RecordingProblem(Message, bubble=False):
+    """The recorder's watchdog noticed something (silence, a stalled stream, dropped blocks)."""
+
+    text: str
+
+
+@dataclass
+class PreflightChecked(Message):
+    """Result of the microphone check: None when recording can start."""
+
+    problem: str | None
+
+
+@dataclass
+class ModelLoaded(Message):
+    transcriber: Any
+
+
+@dataclass
+class ModelFailed(Message):
+    error: str
+
+
+@dataclass
+class AnalysisProgress(Message, bubble=False):
+    fraction: float
+    stage: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, AnalysisProgress)
+
+
+@dataclass
+class AnalysisDone(Message):
+    attempt: Attempt
+    analysis: Analysis
+
+
+@dataclass
+class AnalysisFailed(Message):
+    error: str

@@ -1,0 +1,133 @@
+"""``coach analyze`` end to end: real audio, the real model, the real report on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def coach(*args: str, home: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "COACH_HOME": str(home), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "coach", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=600,
+    )
+
+
+def test_disfluent_recording_finds_the_uh_and_the_um(shared_audio: Path, coach_home: Path) -> None:
+    result = coach("analyze", str(shared_audio / "disfluent_sample.wav"), "--json", home=coach_home)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    hesitations = [f for f in data["fillers"] if f["kind"] == "hesitation"]
+    texts = sorted(f["text"].lower().strip(",.") for f in hesitations)
+    assert texts == ["uh", "um"]
+    uh = next(f for f in hesitations if f["text"].lower().startswith("uh"))
+    um = next(f for f in hesitations if f["text"].lower().startswith("um"))
+    assert 1.5 < uh["start"] < 3.5
+    assert 9.5 < um["start"] < 12.0
+    for key in ("audio", "duration_s", "speech_s", "transcript", "words", "pauses", "wpm",
+                "reasoning", "coverage", "score", "report"):
+        assert key in data
+    assert data["coverage"] is None
+    assert "guinness" in data["transcript"].lower()
+    report = Path(data["report"])
+    assert report.is_file() and report.parent.parent == coach_home / "attempts"
+    assert (report.parent / "analysis.json").is_file()
+    assert any(p.name.startswith("recording") for p in report.parent.iterdir())
+
+
+def test_jfk_has_no_fillers_and_the_right_words(shared_audio: Path, coach_home: Path) -> None:
+    result = coach("analyze", str(shared_audio / "jfk.flac"), "--json", home=coach_home)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["fillers"] == []
+    text = data["transcript"].lower()
+    for word in ("fellow", "americans", "country", "ask"):
+        assert word in text
+    assert 10.5 < data["duration_s"] < 11.5
+
+
+def test_human_summary_and_prompt_coverage(speak, coach_home: Path) -> None:
+    wav = speak(
+        "btree-answer",
+        [
+            "I would pick a B-tree index here, because the queries are mostly range scans "
+            "over time, and a B-tree keeps the keys in sorted order.",
+            1.8,
+            "A hash index only helps exact lookups, so range queries would need a full scan. "
+            "The trade-off is that B-tree writes cost a little more.",
+        ],
+    )
+    result = coach("analyze", str(wav), "--prompt", "btree-vs-hash", home=coach_home)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "score" in out and "key points" in out and "report" in out
+    attempts = list((coach_home / "attempts").iterdir())
+    assert len(attempts) == 1
+    data = json.loads((attempts[0] / "analysis.json").read_text())
+    assert data["prompt_id"] == "btree-vs-hash"
+    assert data["coverage"]["covered"] >= 1
+    assert data["reasoning"]["count"] >= 2
+    assert any(p["end"] - p["start"] >= 1.5 for p in data["pauses"])
+
+
+def test_several_files_one_bad_keeps_the_others(
+    shared_audio: Path, coach_home: Path, tmp_path: Path
+) -> None:
+    text_file = tmp_path / "notes.wav"
+    text_file.write_text("this is not audio at all\n" * 20)
+    result = coach(
+        "analyze",
+        str(shared_audio / "jfk.flac"),
+        str(text_file),
+        str(shared_audio / "disfluent_sample.wav"),
+        "--json",
+        home=coach_home,
+    )
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and len(data) == 3
+    assert "error" in data[1] and "notes.wav" in result.stderr
+    assert data[0]["fillers"] == [] and len(data[2]["fillers"]) >= 2
+    assert "Traceback" not in result.stderr
+    assert len(list((coach_home / "attempts").iterdir())) == 2
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda d: d / "missing.wav", id="missing"),
+        pytest.param(lambda d: (d / "empty.wav").write_bytes(b"") or d / "empty.wav", id="empty"),
+        pytest.param(
+            lambda d: (d / "text.wav").write_text("hello\n") or d / "text.wav", id="text"
+        ),
+    ],
+)
+def test_bad_input_is_one_clear_line(make, coach_home: Path, tmp_path: Path) -> None:
+    path = make(tmp_path)
+    result = coach("analyze", str(path), home=coach_home)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("coach: error:")
+    assert path.name in lines[0]
+    assert not (coach_home / "attempts").exists() or not any((coach_home / "attempts").iterdir())
+
+
+def test_unknown_prompt_and_missing_model_are_clear(shared_audio: Path, coach_home: Path) -> None:
+    wav = str(shared_audio / "jfk.flac")
+    result = coach("analyze", wav, "--prompt", "no-such-prompt", home=coach_home)
+    assert result.returncode != 0 and "no-such-prompt" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = coach("analyze", wav, "--model", str(coach_home / "nope-model"), home=coach_home)
+    assert result.returncode != 0 and "model" in result.stderr.lower()
+    assert "Traceback" not in result.stderr
