@@ -46,7 +46,7 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def builtin_prompts_dir() -> Path:
-    """The prompts shipped with the coach: ``prompts/`` in a checkout, package data when installed."""
+    """The built-in prompts: ``prompts/`` in a checkout, package data when installed."""
     if (CHECKOUT_DIR / "prompts").is_dir():
         return CHECKOUT_DIR / "prompts"
     return PACKAGE_DIR / "prompts"

@@ -18,6 +18,7 @@ from coach.core.analysis import analyze
 from coach.core.attempts import (
     Attempt,
     find_attempt,
+    load_attempt,
     new_attempt,
     read_analysis,
     update_attempt,
@@ -145,7 +146,13 @@ def finish_analysis(
     )
     write_report(attempt.report_path, html)
     state = "recovered" if attempt.state == "recovered" else "analysed"
-    attempt = update_attempt(attempt, state=state, error=None, recording_s=transcript.duration_s)
+    try:  # a rating given meanwhile (history/TUI) lives on disk: don't overwrite it
+        rating = load_attempt(attempt.path).rating or attempt.rating
+    except (OSError, ValueError, TypeError):
+        rating = attempt.rating
+    attempt = update_attempt(
+        attempt, state=state, error=None, rating=rating, recording_s=transcript.duration_s
+    )
     warning = index_attempt(ctx, attempt, analysis.to_dict())
     if warning:
         analysis.extra["warnings"] = [*analysis.extra.get("warnings", []), warning]

@@ -131,3 +131,17 @@ def test_unknown_prompt_and_missing_model_are_clear(shared_audio: Path, coach_ho
     result = coach("analyze", wav, "--model", str(coach_home / "nope-model"), home=coach_home)
     assert result.returncode != 0 and "model" in result.stderr.lower()
     assert "Traceback" not in result.stderr
+
+
+def test_paths_with_spaces_and_non_ascii(shared_audio: Path, tmp_path: Path) -> None:
+    home = tmp_path / "coach home ü"
+    folder = tmp_path / "my answers"
+    folder.mkdir()
+    audio = folder / "réponse été.flac"
+    audio.write_bytes((shared_audio / "jfk.flac").read_bytes())
+    result = coach("analyze", str(audio), "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["audio"] == str(audio)
+    assert Path(data["report"]).is_file()
+    assert "country" in data["transcript"].lower()

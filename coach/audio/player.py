@@ -8,6 +8,7 @@ samples; position reports come from a small ticker thread, never from the audio 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -157,10 +158,8 @@ class Player:
 
     def _notify(self) -> None:
         if self.on_position is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.on_position(self.position_s)
-            except Exception:
-                pass
 
     def _start_ticker(self) -> None:
         self._ticking.set()

@@ -15,6 +15,7 @@ inject the faults the watchdog must notice.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import queue
 import threading
@@ -33,6 +34,7 @@ from coach.errors import CoachError
 STALL_S = 1.5  # no block for this long while recording: the stream stopped delivering
 SILENCE_CHECK_S = 3.0  # only silence for the first seconds: a muted or wrong microphone
 SILENCE_RMS = 3e-4  # about -70 dBFS: below any real microphone's noise floor
+LOSS_S = 2.0  # a live microphone this far behind the clock is losing callbacks silently
 QUEUE_SECONDS = 20.0  # how much audio the queue may hold while the writer catches up
 
 _STOP = object()
@@ -111,6 +113,8 @@ class Recorder:
         self._last_block_at = 0.0
         self._stall_reported = False
         self._drop_reported = False
+        self._loss_reported = False
+        self._started_at = 0.0
         self._silence_peak = 0.0
         self._silence_checked = False
         self._stopping = threading.Event()
@@ -156,7 +160,7 @@ class Recorder:
         except OSError as exc:
             raise CoachError(f"cannot create the recording {self.path}: {exc.strerror or exc}") \
                 from None
-        self._last_block_at = time.monotonic()
+        self._last_block_at = self._started_at = time.monotonic()
         self._thread = threading.Thread(target=self._run_writer, name="coach-writer", daemon=True)
         self._thread.start()
         try:
@@ -253,10 +257,9 @@ class Recorder:
     def _report(self, message: str) -> None:
         self._problems.append(message)
         if self.on_problem is not None:
-            try:
+            # a broken UI callback must not stop the recording
+            with contextlib.suppress(Exception):
                 self.on_problem(message)
-            except Exception:  # a broken UI callback must not stop the recording
-                pass
 
     def _run_writer(self) -> None:
         while True:
@@ -323,7 +326,16 @@ class Recorder:
             )
         if self._stall_reported or self._stopping.is_set() or self.done.is_set():
             return
-        if time.monotonic() - self._last_block_at > STALL_S:
+        now = time.monotonic()
+        if getattr(self.source, "paced_by_clock", False) and not self._loss_reported:
+            behind = (now - self._started_at) - self._frames_in / self.rate
+            if behind > LOSS_S:
+                self._loss_reported = True
+                self._report(
+                    f"Audio is being lost: the microphone delivered {behind:.1f} s less than "
+                    "the clock says (the system is overloaded or the device is failing)"
+                )
+        if now - self._last_block_at > STALL_S:
             self._stall_reported = True
             self._report(
                 "The microphone stopped sending audio (unplugged, or the audio server stopped?); "
@@ -336,6 +348,8 @@ class Recorder:
 
 class MicSource:
     """The real microphone: a sounddevice InputStream whose callback only calls ``offer``."""
+
+    paced_by_clock = True  # lost callbacks raise no flag: the watchdog counts frames vs the clock
 
     def __init__(self, device: int | str | None = None, block_s: float = 0.05) -> None:
         self.device = device

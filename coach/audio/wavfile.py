@@ -10,6 +10,7 @@ and data sizes every ~0.5 s, so a killed take loses at most the last half second
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import time
@@ -126,10 +127,8 @@ class WavWriter:
 
     def _abandon(self) -> None:
         if self._fd is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(self._fd)
-            except OSError:
-                pass
             self._fd = None
 
     def close(self) -> None:

@@ -21,12 +21,16 @@ COMMAND_MODULES = ("analyze", "prompts", "practice", "record", "history")
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a sub-command's unset option must not overwrite one given before it.
     common.add_argument(
-        "--home", metavar="DIR", help="the coach's home folder (default: $COACH_HOME, "
-        "reports/ in a checkout, else the user data folder)"
+        "--home",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the coach's home folder (default: $COACH_HOME, reports/ in a checkout, "
+        "else the user data folder)",
     )
     common.add_argument(
-        "--prompts-dir", metavar="DIR", action="append", default=None,
+        "--prompts-dir", metavar="DIR", action="append", default=argparse.SUPPRESS,
         help="extra folder of user prompts (also $COACH_PROMPTS); may be repeated",
     )
     parser = argparse.ArgumentParser(
@@ -36,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
-    parser.add_argument("--model", metavar="NAME|PATH", help="Whisper model for the app")
+    parser.add_argument(
+        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS, help="Whisper model for the app"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"coach.cli.{name}").register(sub, common)
@@ -54,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoachError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # e.g. `coach due --json | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("coach: interrupted", file=sys.stderr)
         return 130

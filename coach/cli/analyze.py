@@ -28,7 +28,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument("files", nargs="+", metavar="FILE", help="recordings to analyse")
     parser.add_argument("--prompt", metavar="ID", help="the prompt answered (checks key points)")
     parser.add_argument("--json", action="store_true", help="print machine-readable results")
-    parser.add_argument("--model", metavar="NAME|PATH", help="Whisper model (default: tiny.en)")
+    parser.add_argument(
+        "--model",
+        metavar="NAME|PATH",
+        default=argparse.SUPPRESS,
+        help="Whisper model: default (tiny.en, shipped), a name such as base.en, or a folder",
+    )
     parser.add_argument("--follows", metavar="ATTEMPT", help="the attempt this one follows up")
     parser.set_defaults(func=run)
 
@@ -38,9 +43,10 @@ def summary(analysis: Analysis, attempt_id: str) -> str:
     if analysis.no_speech:
         return f"{analysis.audio}\n  No speech detected.\n  report: {analysis.report}"
     stats = analysis.extra.get("filler_stats", {})
+    score = analysis.score
     lines = [
         f"{Path(analysis.audio).name}  (attempt {attempt_id})",
-        f"  score      {analysis.score.get('total', 0):.0f}/100  {analysis.score.get('verdict', '')}",
+        f"  score      {score.get('total', 0):.0f}/100  {score.get('verdict', '')}",
         f"  duration   {analysis.duration_s:.1f} s, speaking {analysis.speech_s:.1f} s, "
         f"{analysis.wpm:.0f} wpm",
         f"  fillers    {len(analysis.fillers)} ({stats.get('per_min', 0):.1f}/min; "
@@ -87,7 +93,7 @@ def analyze_one(
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = open_context(args, model=args.model)
+    ctx = open_context(args, model=getattr(args, "model", None))
     ctx.prompt(args.prompt)  # an unknown prompt id fails before any work
     from coach.audio.decode import decode_audio
     from coach.pipeline import load_transcriber

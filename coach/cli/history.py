@@ -13,12 +13,14 @@ import csv
 import io
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
 
 RATING_CHOICES = ("again", "hard", "good", "easy")
+DASHBOARD_FILE = "index.html"
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -104,6 +106,7 @@ def run_history(args: argparse.Namespace) -> int:
         print(f"Rebuilt the history from the attempt folders: {count} attempt(s).")
         return 0
     with open_history(ctx.home) as history:
+        note_recovery(history)
         rows = history.list_attempts(args.prompt)
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -114,13 +117,25 @@ def run_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def note_recovery(history: Any) -> None:
+    """Say so when the database was missing and has just been rebuilt from the folders."""
+    if history.recovered:
+        from coach.cli.common import warn
+
+        warn(f"the history database was missing; rebuilt it from "
+             f"{history.recovered} attempt folder(s)")
+
+
 def run_delete(args: argparse.Namespace) -> int:
     from coach.cli.common import open_context
     from coach.core.history import open_history
+    from coach.paths import attempts_dir
 
     ctx = open_context(args)
     with open_history(ctx.home) as history:
         row = history.get(args.attempt)
+        if row is None and not (attempts_dir(ctx.home) / args.attempt).is_dir():
+            raise CoachError(f"no attempt with id '{args.attempt}' (see 'coach history')")
         if not args.yes:
             if not sys.stdin.isatty():
                 raise CoachError(
@@ -174,7 +189,9 @@ def run_progress(args: argparse.Namespace) -> int:
         ) from None
     with open_history(ctx.home) as history:
         rows = history.dashboard_rows(dict(ctx.library().prompts))
-    path = write_dashboard(ctx.home, render_dashboard(rows))
+    path = ctx.home / DASHBOARD_FILE
+    generated_at = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    write_dashboard(path, render_dashboard(rows, generated_at=generated_at))
     print(f"Wrote the progress dashboard ({len(rows)} attempt(s)): {path}")
     return 0
 

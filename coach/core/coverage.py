@@ -32,7 +32,9 @@ def stem(word: str) -> str:
         return w
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
-    elif w.endswith("sses") or w.endswith("'s"):
+    elif w.endswith("'s"):
+        return w if w[:-2] in _IS_CONTRACTIONS else stem(w[:-2])  # "that's" is "that is"
+    elif w.endswith("sses"):
         w = w[:-2]
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
@@ -41,6 +43,8 @@ def stem(word: str) -> str:
             w = w[: -len(suffix)]
             if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lsz":
                 w = w[:-1]  # mapped -> map
+            elif w.endswith("is") and len(w) > 5:
+                w = w[:-2] + "iz"  # normalised -> normaliz
             break
     for suffix, repl in (("ization", "iz"), ("isation", "iz"), ("ation", "at")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
@@ -89,9 +93,8 @@ class Stream:
         self.terms = list(terms)
         self.stems = [t.stem for t in self.terms]
         # stem of a term glued to the next one: "trade" + "off" -> stem("tradeoff")
-        self.pairs = [
-            stem(a.raw + b.raw) for a, b in zip(self.terms, self.terms[1:], strict=False)
-        ] + [""]
+        self.pairs = [stem(a.raw + b.raw) for a, b in pairwise(self.terms)]
+        self.pairs += [""] * (len(self.terms) - len(self.pairs))
         self.at: dict[str, list[int]] = {}
         for i, (single, pair) in enumerate(zip(self.stems, self.pairs, strict=True)):
             self.at.setdefault(single, []).append(i)

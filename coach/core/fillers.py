@@ -244,6 +244,8 @@ def _so(c: _Context, i: int) -> bool:
         return False  # "And so, my fellow Americans": mid-sentence
     if j < 0 or c.t[i].start - c.t[j].end >= c.long_gap:
         return True  # the answer's first word, or the first after a long pause
+    if i > 0 and c.hes[i - 1]:
+        return True  # "... was slow. Um, so we ..."
     return c.t[i].comma_after
 
 

@@ -210,7 +210,7 @@ def _storage_error(exc: sqlite3.Error, db_path: Path) -> CoachError:
         )
     if "locked" in text or "busy" in text:
         return CoachError(f"the history database {db_path} is busy ({text}); try again")
-    if isinstance(exc, sqlite3.DatabaseError) and "malformed" in text:
+    if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):
         return HistoryCorrupt(
             f"the history database {db_path} is corrupt ({text}); run 'coach history --rebuild'"
         )
@@ -226,6 +226,14 @@ class History:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists() and self.path.stat().st_size > 0 and not _is_sqlite_file(self.path):
             raise self._corrupt("not a SQLite database")
+        self.created = False  # True when this call created the file (it was missing)
+        self.recovered = 0  # attempts re-indexed from their folders by ``open_history``
+        if not self.path.exists():
+            # Create it user-only (SQLite gives -wal and -shm the same mode): it holds what
+            # the user said about themselves.
+            with suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                self.created = True
         try:
             self.conn = sqlite3.connect(
                 self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
@@ -267,6 +275,8 @@ class History:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # NORMAL is crash-safe in WAL; a power cut can only drop the last commits, which
+            # ``--rebuild`` restores from the folders (written and fsynced first).
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise _storage_error(exc, self.path) from exc
@@ -344,9 +354,11 @@ class History:
     # ------------------------------------------------------------------ attempts
 
     def _attempt_row(self, attempt: Attempt, analysis: dict[str, Any] | None) -> dict[str, Any]:
-        report = (analysis or {}).get("report") or (
-            str(attempt.report_path) if attempt.report_path.is_file() else None
-        )
+        report: str | None = None
+        if attempt.report_path.is_file():
+            report = str(attempt.report_path)
+        elif (analysis or {}).get("report"):
+            report = str(attempt.path / Path(analysis["report"]))  # an absolute one stays as is
         return {
             "id": attempt.id,
             "prompt_id": attempt.prompt_id,
@@ -397,9 +409,19 @@ class History:
         )
 
     def previous_attempt(self, attempt_id: str) -> dict[str, Any] | None:
-        """The latest analysed attempt of the same prompt started before this one."""
+        """The latest analysed attempt of the same prompt started before this one.
+
+        Works before the attempt itself is indexed (the report is written first): its prompt
+        and start time are then read from its folder in this database's home.
+        """
         row = self.get(attempt_id)
-        if row is None or not row["prompt_id"]:
+        if row is None:
+            try:
+                attempt = load_attempt(attempts_dir(self.path.parent) / attempt_id)
+            except (OSError, ValueError, TypeError):
+                return None
+            row = {"prompt_id": attempt.prompt_id, "started_at": attempt.started_at}
+        if not row["prompt_id"]:
             return None
         rows = self.query(
             "SELECT * FROM attempts WHERE prompt_id = ? AND id != ? AND duration_s IS NOT NULL"
@@ -449,9 +471,13 @@ class History:
 
     def rebuild(self, home: Path) -> int:
         """Recreate the index (attempts, cards, reviews) from the attempt folders; returns
-        how many attempts were indexed. Cards are replayed from the stored ratings."""
-        rows = [self._attempt_row(a, read_analysis(a)) for a in iter_attempts(home)]
+        how many attempts were indexed. Cards are replayed from the stored ratings.
+
+        The folders are read while holding the write lock, so an attempt another process
+        records meanwhile is either already in its folder or written after the rebuild.
+        """
         with self.write() as conn:
+            rows = [self._attempt_row(a, read_analysis(a)) for a in iter_attempts(home)]
             conn.execute("DELETE FROM reviews")
             conn.execute("DELETE FROM cards")
             conn.execute("DELETE FROM attempts")
@@ -512,8 +538,21 @@ def _title_and_pillar(info: Any, prompt_id: str | None) -> tuple[str, str | None
 
 
 def open_history(home: Path) -> History:
-    """The home's history database, created and migrated if needed."""
-    return History(database_path(home))
+    """The home's history database, created and migrated if needed.
+
+    A missing database (deleted, or a first start next to old attempt folders) is rebuilt
+    from the folders at once; ``history.recovered`` says how many attempts came back, so a
+    caller can tell the user. A damaged one raises ``HistoryCorrupt`` (see ``rebuild_index``).
+    """
+    history = History(database_path(home))
+    root = attempts_dir(home)
+    if history.created and root.is_dir() and any(root.iterdir()):
+        try:
+            history.recovered = history.rebuild(home)
+        except BaseException:
+            history.close()
+            raise
+    return history
 
 
 def rebuild_index(home: Path) -> tuple[int, Path | None]:
@@ -523,9 +562,9 @@ def rebuild_index(home: Path) -> tuple[int, Path | None]:
     """
     moved = None
     try:
-        history = open_history(home)
+        history = History(database_path(home))
     except HistoryCorrupt:
         moved = move_aside(database_path(home))
-        history = open_history(home)
+        history = History(database_path(home))
     with history:
         return history.rebuild(home), moved

@@ -9,6 +9,7 @@ draws every attempt's trend as inline SVG in one self-contained page (same CSP a
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import defaultdict
 from datetime import datetime
@@ -178,13 +179,14 @@ def _key_point_changes(
 
 CHARTS: tuple[tuple[str, str, str], ...] = (
     ("score", "Score", "up"),
-    ("fillers_per_min", "Fillers per minute", "down"),
-    ("wpm", "Pace (words per minute)", "band"),
-    ("reasoning_per_min", "Reasoning markers per minute", "up"),
-    ("coverage", "Key-point coverage (%)", "up"),
+    ("fillers_per_min", "Fillers / min", "down"),
+    ("wpm", "Pace (wpm)", "band"),
+    ("reasoning_per_min", "Reasons / min", "up"),
+    ("coverage", "Key points (%)", "up"),
 )
 
-CHART_W, CHART_H = 320.0, 140.0
+CHART_W, CHART_H = 250.0, 130.0
+WIDE_W = 540.0  # the score chart spans two columns
 PAD_L, PAD_R, PAD_T, PAD_B = 34.0, 10.0, 10.0, 22.0
 
 
@@ -197,7 +199,8 @@ def render_dashboard(rows: list[dict[str, Any]], *, generated_at: str) -> str:
         by_pillar[row["pillar"] or "free"].append(row)
         by_prompt[row["prompt_id"] or ""].append(row)
     pillars = [
-        {"name": name, "count": len(group), "charts": [chart(group, *c, small=True) for c in CHARTS]}
+        {"name": name, "count": len(group),
+         "charts": [chart(group, *c, spark=True) for c in CHARTS]}
         for name, group in sorted(by_pillar.items())
     ]
     prompts = []
@@ -214,10 +217,10 @@ def render_dashboard(rows: list[dict[str, Any]], *, generated_at: str) -> str:
                 "change": None
                 if first["score"] is None or last["score"] is None or len(group) < 2
                 else last["score"] - first["score"],
-                "sparks": [chart(group, *c, small=True, spark=True) for c in CHARTS],
+                "sparks": [chart(group, *c, spark=True) for c in CHARTS],
             }
         )
-    overall = [chart(attempts, *c) for c in CHARTS]
+    overall = [chart(attempts, *c, wide=(c[0] == "score")) for c in CHARTS]
     return render_page(
         "progress.html.j2",
         script=None,
@@ -291,16 +294,22 @@ def _summary(attempts: list[dict[str, Any]]) -> list[dict[str, str]]:
     return items
 
 
-def _nice_range(values: list[float], key: str) -> tuple[float, float]:
+def _nice_range(values: list[float], key: str) -> tuple[float, float, float]:
+    """Axis limits and grid step on round numbers, covering the data and any target band."""
     if key in ("score", "coverage"):
-        return 0.0, 100.0
-    low = min(values + [BANDS[key][0]] if key in BANDS else values)
-    high = max(values + [BANDS[key][1]] if key in BANDS else values)
-    low = 0.0 if key != "wpm" else max(0.0, low - 15)
+        return 0.0, 100.0, 25.0
+    band = list(BANDS[key]) if key in BANDS else []
+    low, high = min(values + band), max(values + band)
+    if key != "wpm":
+        low = 0.0
     if high <= low:
         high = low + 1.0
     step = _nice_step((high - low) / 4)
-    return low, step * (int(high / step) + 1)
+    low = step * math.floor(low / step)
+    high = step * math.ceil(high / step)
+    if high <= low:
+        high = low + step
+    return low, high, step
 
 
 def _nice_step(raw: float) -> float:
@@ -312,26 +321,30 @@ def _nice_step(raw: float) -> float:
 
 def chart(
     group: list[dict[str, Any]], key: str, title: str, direction: str, *,
-    small: bool = False, spark: bool = False,
+    spark: bool = False, wide: bool = False,
 ) -> dict[str, Any]:
     """A trend line (one point per attempt, in order) in plot coordinates for the template."""
-    width, height = (120.0, 32.0) if spark else (CHART_W, CHART_H)
+    width, height = (120.0, 32.0) if spark else (WIDE_W if wide else CHART_W, CHART_H)
     pad_l, pad_r, pad_t, pad_b = (2.0, 4.0, 4.0, 4.0) if spark else (PAD_L, PAD_R, PAD_T, PAD_B)
     series = [(i, r) for i, r in enumerate(group) if r.get(key) is not None]
     view: dict[str, Any] = {
         "key": key, "title": title, "width": width, "height": height, "points": [],
         "path": "", "band": None, "grid": [], "empty": not series, "latest": None,
-        "direction": direction,
+        "direction": direction, "wide": wide, "verdict": "same", "change": None,
+        "x_labels": [], "plot": None,
     }
     if not series:
         return view
     values = [float(r[key]) for _, r in series]
-    low, high = _nice_range(values, key)
+    low, high, step = _nice_range(values, key)
     n = max(len(group) - 1, 1)
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
 
+    inset = 3.0 if spark else 8.0  # keep the end points clear of the axis labels
+
     def px(i: int) -> float:
-        return round(pad_l + (plot_w * i / n if len(group) > 1 else plot_w / 2), 1)
+        span = plot_w - 2 * inset
+        return round(pad_l + inset + (span * i / n if len(group) > 1 else span / 2), 1)
 
     def py(v: float) -> float:
         v = min(max(v, low), high)
@@ -352,12 +365,14 @@ def chart(
     if key in BANDS:
         band_low, band_high = BANDS[key]
         y_top, y_bottom = py(band_high), py(band_low)
+        label = f"target {format_number(band_low, 0)}–{format_number(band_high, 0)}"
         view["band"] = {"x": pad_l, "y": y_top, "w": plot_w, "h": max(y_bottom - y_top, 0.5),
-                        "label": f"target {format_number(band_low, 0)}–{format_number(band_high, 0)}"}
+                        "label": label}
     if not spark:
+        steps = round((high - low) / step)
         view["grid"] = [
-            {"y": py(low + (high - low) * k / 4), "label": format_number(low + (high - low) * k / 4, 0)}
-            for k in range(5)
+            {"y": py(low + step * k), "label": format_number(low + step * k)}
+            for k in range(steps + 1)
         ]
         view["x_labels"] = [
             {"x": px(0), "label": group[0]["day"], "anchor": "start"},

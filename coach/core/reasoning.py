@@ -115,7 +115,12 @@ def summarize(markers: Sequence[Marker], words: Sequence[Word], speaking_s: floa
         "count": len(markers),
         "per_min": round(len(markers) / minutes, 2) if minutes > 0 else 0.0,
         "markers": [
-            {"text": m.text, "start": m.start, "end": m.end, "word_index": m.word_index}
+            {
+                "text": m.text,
+                "start": round(m.start, 3),
+                "end": round(m.end, 3),
+                "word_index": m.word_index,
+            }
             for m in markers
         ],
         "thirds": thirds,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -90,10 +89,9 @@ def safe_href(href: str | None) -> str | None:
         return None
     href = href.strip()
     parts = urlsplit(href)
-    if parts.scheme and parts.scheme.lower() != "file":
-        # "C:\\..." parses with scheme "c"; a Windows path is still a local path.
-        if not (len(parts.scheme) == 1 and href[1:2] == ":"):
-            return None
+    windows_drive = len(parts.scheme) == 1 and href[1:2] == ":"  # "C:\\..." is a local path
+    if parts.scheme and parts.scheme.lower() != "file" and not windows_drive:
+        return None
     if href.startswith("//") or any(ord(c) < 32 for c in href):
         return None
     return href
@@ -136,7 +134,7 @@ def format_clock(seconds: float | None) -> str:
     """Seconds as m:ss (a recording's timeline)."""
     if seconds is None:
         return "–"
-    whole = max(0, int(round(seconds)))
+    whole = max(0, round(seconds))
     return f"{whole // 60}:{whole % 60:02d}"
 
 
@@ -175,7 +173,8 @@ def render_report(
         "comparison": comparison,
         "data": json_for_script(
             {
-                "words": [[w["start"], w["end"]] for w in words],
+                "words": [[w["start"], w["end"], w["text"]] for w in words],
+                "title": prompt.title if prompt else "",
                 "duration": analysis.duration_s,
             }
         ),
@@ -293,6 +292,18 @@ def _time_box(pace: dict[str, Any]) -> str:
     return f"within the {format_clock(box)} box"
 
 
+# The unit each score component's value is measured in (scoring.py names them).
+UNITS = {
+    "Pace": "wpm",
+    "Hesitations": "per min",
+    "Discourse fillers": "per min",
+    "Reasoning": "per min",
+    "Long pauses": "per min",
+    "Key points": "%",
+    "Time box": "s",
+}
+
+
 def _score_view(score: dict[str, Any]) -> dict[str, Any]:
     """The score and its breakdown, each line rated good / fair / weak by its share of points."""
     components = []
@@ -301,7 +312,8 @@ def _score_view(score: dict[str, Any]) -> dict[str, Any]:
         points = float(comp.get("points") or 0)
         share = points / max_points if max_points else 0.0
         rating = "good" if share >= 0.8 else "fair" if share >= 0.5 else "weak"
-        components.append({**comp, "share": share, "rating": rating})
+        unit = UNITS.get(str(comp.get("name")), "")
+        components.append({**comp, "share": share, "rating": rating, "unit": unit})
     total = score.get("total")
     return {
         "total": total,
@@ -383,6 +395,3 @@ def _speech_spans(words: list[dict[str, Any]], pauses: list[Any]) -> list[tuple[
     return [(a, b) for a, b in spans]
 
 
-def analysis_dict(analysis: Analysis) -> dict[str, Any]:
-    """The analysis as plain data (kept for templates that want the raw shape)."""
-    return asdict(analysis)

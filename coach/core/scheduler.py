@@ -31,8 +31,9 @@ _RATING = {
 
 # Score bands for the proposed rating. Below 40 the answer missed much of what was asked
 # (Again); 40-59 got there with visible struggle (Hard); 60-84 is a solid answer (Good);
-# 85+ is one the user could give tomorrow without rehearsal (Easy). They line up with the
-# score verdict bands so the proposal agrees with what the report says.
+# 85+ is one the user could give tomorrow without rehearsal (Easy, the same cut-off as the
+# report's "Strong answer"). Again is kept for real misses (below 40, inside "Needs work") so a
+# merely fair answer is not sent back to day one; the user can always pick another rating.
 AGAIN_BELOW = 40.0
 HARD_BELOW = 60.0
 GOOD_BELOW = 85.0

@@ -48,6 +48,7 @@ class DecodeOptions:
     vad_filter: bool = False  # faster-whisper's Silero VAD (our energy VAD always runs)
     drop_words_in_silence: bool = True
     silence_pad_s: float = 0.25  # a word may reach this far outside a VAD region
+    snap_to_speech: bool = True  # move word edges that lie in silence onto the speech edges
     no_speech_prob_max: float = 0.6  # with avg_logprob below the next: drop the segment
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4  # above: repetitive, hallucinated text
@@ -55,7 +56,8 @@ class DecodeOptions:
 
 PLAIN = DecodeOptions(
     prompt_as="none", vocabulary_in_hotwords=False, condition_on_previous_text=True,
-    drop_words_in_silence=False, no_speech_prob_max=2.0, compression_ratio_max=1e9,
+    drop_words_in_silence=False, snap_to_speech=False, no_speech_prob_max=2.0,
+    compression_ratio_max=1e9,
 )
 
 
@@ -91,6 +93,39 @@ def _in_speech(word: Word, regions: Sequence[tuple[float, float]], pad: float) -
     """True if the word's span touches speech. Whisper's word times are loose (a word often
     swallows the pause before it), so any overlap counts; a word wholly inside silence does not."""
     return any(word.start - pad <= e and word.end + pad >= s for s, e in regions)
+
+
+def _snap_to_speech(words: list[Word], regions: Sequence[tuple[float, float]]) -> list[Word]:
+    """Pull word edges that lie in silence onto the nearest speech edge inside the word.
+
+    Whisper's word times often swallow the pause before a word ("what" from 4.5 s to 5.7 s when
+    it is spoken at 5.4 s). Pauses and pace are measured from word gaps, so a word's start that
+    falls in a stretch the VAD calls silent moves to where the speech resumes, and an end in
+    silence moves back to where the speech stopped; a word spanning speech on both sides of a
+    silence keeps its outer edges.
+    """
+    if not regions:
+        return words
+
+    def region_at(t: float) -> int | None:
+        for k, (s, e) in enumerate(regions):
+            if s <= t <= e:
+                return k
+        return None
+
+    out: list[Word] = []
+    for w in words:
+        start, end = w.start, w.end
+        if region_at(start) is None:
+            later = [s for s, _ in regions if start < s < end]
+            if later:
+                start = later[0]
+        if region_at(end) is None:
+            earlier = [e for _, e in regions if start < e < end]
+            if earlier:
+                end = earlier[-1]
+        out.append(w if (start, end) == (w.start, w.end) else replace(w, start=start, end=end))
+    return out
 
 
 class Transcriber:
@@ -209,6 +244,8 @@ class Transcriber:
         words = _join_tokens(raw)
         if opts.drop_words_in_silence:
             words = [w for w in words if _in_speech(w, regions, opts.silence_pad_s)]
+        if opts.snap_to_speech:
+            words = _snap_to_speech(words, regions)
         return words
 
 

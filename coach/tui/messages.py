@@ -68,3 +68,36 @@ class AnalysisDone(Message):
 @dataclass
 class AnalysisFailed(Message):
     error: str
+
+
+@dataclass
+class DueLoaded(Message):
+    """The scheduler's marks for the home screen: prompt id -> "due" / "new"."""
+
+    marks: dict[str, str]
+
+
+@dataclass
+class Reanalysed(Message):
+    """The analysis was re-run after a correction."""
+
+    attempt: Attempt
+    analysis: Analysis
+
+
+@dataclass
+class Notice(Message):
+    """A one-line result of a background action (rating stored, report opened, an error)."""
+
+    text: str
+    severity: str = "information"
+
+
+@dataclass
+class PlaybackPosition(Message, bubble=False):
+    """Where replay is, in seconds (from the player's ticker thread)."""
+
+    seconds: float
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PlaybackPosition)

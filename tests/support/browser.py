@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -51,6 +52,7 @@ FLAGS = (
     "--disable-extensions",
     "--disable-default-apps",
     "--mute-audio",
+    "--autoplay-policy=no-user-gesture-required",
     "--hide-scrollbars",
     "--remote-debugging-pipe",
 )
@@ -113,25 +115,36 @@ class Page:
     def csp_violations(self) -> list[dict[str, str]]:
         return self.evaluate("window.__cspViolations || []")
 
-    def screenshot(self, path: Path, width: int = 1100) -> Path:
-        """A full-page PNG screenshot, ``width`` CSS pixels wide."""
-        height = int(self.evaluate("document.documentElement.scrollHeight")) or 800
+    def screenshot(
+        self, path: Path, width: int = 1100, top: int = 0, height: int | None = None
+    ) -> Path:
+        """A PNG ``width`` CSS pixels wide: the whole page, or ``height`` px from ``top``."""
+        full = int(self.evaluate("document.documentElement.scrollHeight")) or 800
         self.browser.call(
             "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            {"width": width, "height": full, "deviceScaleFactor": 1, "mobile": False},
             session=self.session,
         )
-        data = self.browser.call(
-            "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True},
-            session=self.session,
-        )["data"]
+        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": True}
+        if height is not None:
+            params["clip"] = {"x": 0, "y": top, "width": width, "height": height, "scale": 1}
+        data = self.browser.call("Page.captureScreenshot", params, session=self.session)["data"]
         path.write_bytes(base64.b64decode(data))
         return path
 
     def click(self, selector: str) -> None:
         """Click the first element matching ``selector`` (dispatched as a DOM click)."""
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+
+    def emulate_media(self, media: str = "", dark: bool | None = None) -> None:
+        """Render as ``media`` ("print", "screen") and/or with a light or dark colour scheme."""
+        features = []
+        if dark is not None:
+            features.append({"name": "prefers-color-scheme", "value": "dark" if dark else "light"})
+        self.browser.call(
+            "Emulation.setEmulatedMedia", {"media": media, "features": features},
+            session=self.session,
+        )
 
     def settle(self, seconds: float = 0.3) -> None:
         """Let queued events (console, network) arrive."""
@@ -171,7 +184,8 @@ class Browser:
         if self.dark:
             args.append("--force-dark-mode")
         args.append("about:blank")
-        shell = f'exec "$0" "$@" 3<&{to_child_r} 4>&{from_child_w} {to_child_r}<&- {from_child_w}>&-'
+        r, w = to_child_r, from_child_w
+        shell = f'exec "$0" "$@" 3<&{r} 4>&{w} {r}<&- {w}>&-'
         self._proc = subprocess.Popen(
             ["/bin/bash", "-c", shell, *args],
             stdin=subprocess.DEVNULL,
@@ -195,10 +209,8 @@ class Browser:
             proc.kill()
             proc.wait()
         for fd in (self._to_child, self._from_child):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         shutil.rmtree(self._profile, ignore_errors=True)
         self._proc = None
 

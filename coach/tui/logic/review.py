@@ -62,20 +62,25 @@ def word_at(words: Sequence[Token], seconds: float) -> int | None:
     return pos if pos >= 0 else None
 
 
-def _band(value: str) -> str:
-    value = value.lower()
-    if value in {"good", "great", "in band", "ok", "target"}:
-        return "good"
-    if value in {"high", "low", "poor", "bad", "too fast", "too slow", "over"}:
-        return "bad"
-    return "ok" if value else ""
+def _components(analysis: Analysis, *names: str) -> list[dict[str, Any]]:
+    wanted = {n.lower() for n in names}
+    comps = analysis.score.get("components", []) if analysis.score else []
+    return [c for c in comps or [] if str(c.get("name", "")).lower() in wanted]
 
 
-def _component(analysis: Analysis, name: str) -> dict[str, Any]:
-    for comp in analysis.score.get("components", []) or []:
-        if str(comp.get("name", "")).lower().startswith(name):
-            return comp
-    return {}
+def band(analysis: Analysis, *names: str) -> str:
+    """"good" / "ok" / "bad" from the share of points the score components earned."""
+    comps = _components(analysis, *names)
+    most = sum(float(c.get("max_points", 0) or 0) for c in comps)
+    if not most:
+        return ""
+    share = sum(float(c.get("points", 0) or 0) for c in comps) / most
+    return "good" if share >= 0.7 else "ok" if share >= 0.4 else "bad"
+
+
+def _note(analysis: Analysis, name: str) -> str:
+    comps = _components(analysis, name)
+    return str(comps[0].get("note", "")) if comps else ""
 
 
 def cards(analysis: Analysis) -> list[Card]:
@@ -85,32 +90,33 @@ def cards(analysis: Analysis) -> list[Card]:
     per_min = stats.get("per_min")
     if per_min is None:
         per_min = len(analysis.fillers) / minutes if minutes else 0.0
+    hesitations = sum(1 for f in analysis.fillers if f.kind == "hesitation")
     reasoning = analysis.reasoning or {}
     score = analysis.score or {}
+    total = float(score.get("total", 0) or 0)
     out = [
-        Card("Score", f"{score.get('total', 0):.0f}", str(score.get("verdict", ""))),
         Card(
-            "Pace",
-            f"{analysis.wpm:.0f} wpm",
-            _component(analysis, "pace").get("note", ""),
-            _band(str(_component(analysis, "pace").get("band", ""))),
+            "Score", f"{total:.0f}/100", str(score.get("verdict", "")),
+            "good" if total >= 70 else "ok" if total >= 40 else "bad",
         ),
+        Card("Pace", f"{analysis.wpm:.0f} wpm", _note(analysis, "pace"), band(analysis, "pace")),
         Card(
             "Fillers",
             f"{len(analysis.fillers)} ({float(per_min):.1f}/min)",
-            _component(analysis, "filler").get("note", ""),
-            _band(str(_component(analysis, "filler").get("band", ""))),
+            f"{hesitations} um/uh, {len(analysis.fillers) - hesitations} other",
+            band(analysis, "hesitations", "discourse fillers"),
         ),
         Card(
             "Reasoning",
             f"{reasoning.get('count', 0)} markers",
             f"{float(reasoning.get('per_min', 0.0)):.1f}/min",
-            _band(str(_component(analysis, "reason").get("band", ""))),
+            band(analysis, "reasoning"),
         ),
         Card(
-            "Pauses",
+            "Long pauses",
             str(sum(1 for p in analysis.pauses if p.kind == "gap")),
-            f"speaking {analysis.speech_s:.0f}s of {analysis.duration_s:.0f}s",
+            f"{analysis.speech_s:.0f}s speech / {analysis.duration_s:.0f}s",
+            band(analysis, "long pauses"),
         ),
     ]
     if analysis.coverage:
@@ -120,7 +126,7 @@ def cards(analysis: Analysis) -> list[Card]:
                 "Key points",
                 f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
                 f"{100 * float(cov.get('ratio', 0.0)):.0f}% covered",
-                _band(str(_component(analysis, "key").get("band", ""))),
+                band(analysis, "key points"),
             )
         )
     return out

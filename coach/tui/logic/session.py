@@ -7,6 +7,7 @@ are imported lazily and treated as optional.
 
 from __future__ import annotations
 
+import os
 import shutil
 import webbrowser
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from coach.core.attempts import Attempt, new_attempt, update_attempt
-from coach.core.model import Prompt
+from coach.core.model import Analysis, Prompt
 from coach.errors import CoachError
 from coach.paths import attempts_dir
 
@@ -79,7 +80,9 @@ def preflight(ctx: Context) -> str | None:
     return check(ctx.settings.input_device or None, rate=ctx.settings.sample_rate)
 
 
-def new_take(ctx: Context, prompt: Prompt, follows: Attempt | None, question: str | None) -> Attempt:
+def new_take(
+    ctx: Context, prompt: Prompt, follows: Attempt | None, question: str | None
+) -> Attempt:
     """A fresh attempt folder, marked "recording" before the first sample arrives."""
     return new_attempt(
         ctx.home,
@@ -87,6 +90,7 @@ def new_take(ctx: Context, prompt: Prompt, follows: Attempt | None, question: st
         state="recording",
         follows=follows.id if follows else None,
         follow_up_question=question,
+        extra={"pid": os.getpid()},
     )
 
 
@@ -109,17 +113,17 @@ def recorded(attempt: Attempt, result: Any) -> Attempt:
 
 
 def speak(text: str) -> None:
-    """Read the prompt aloud if a speech engine is available; silently skip otherwise."""
-    try:
-        from coach.audio import speak as speech
-    except ImportError:
-        return
-    func = getattr(speech, "speak", None)
-    if func is not None:
-        try:
-            func(text)
-        except Exception:  # no engine, no output device: the prompt is on screen anyway
-            return
+    """Start reading the prompt aloud (returns at once); no engine means no sound."""
+    from coach.audio import speak as speech
+
+    speech.speak(text)
+
+
+def stop_speaking() -> None:
+    """Stop reading aloud: the user started answering."""
+    from coach.audio import speak as speech
+
+    speech.stop()
 
 
 def rate(ctx: Context, attempt: Attempt, rating: str) -> str:
@@ -152,14 +156,33 @@ def import_file(ctx: Context, path: Path, prompt: Prompt | None) -> Attempt:
 
 
 def write_dashboard(ctx: Context) -> Path:
-    """Regenerate the progress dashboard (reports/index.html) and return its path."""
-    try:
-        from coach.core import progress
-    except ImportError:
-        raise CoachError("the progress dashboard is not available in this version") from None
-    for name in ("write_dashboard", "write_progress", "build_dashboard"):
-        func = getattr(progress, name, None)
-        if func is not None:
-            result = func(ctx.home, ctx.library().prompts)
-            return Path(result) if result else ctx.home / "index.html"
-    raise CoachError("the progress dashboard is not available in this version")
+    """Regenerate the progress dashboard (``index.html`` in the home) and return its path."""
+    from coach.core.attempts import now_iso
+    from coach.core.history import open_history
+    from coach.core.progress import render_dashboard, write_dashboard
+
+    with open_history(ctx.home) as history:
+        rows = history.dashboard_rows(dict(ctx.library().prompts))
+    path = ctx.home / "index.html"
+    write_dashboard(path, render_dashboard(rows, generated_at=now_iso()))
+    return path
+
+
+def latest_analysed(ctx: Context) -> tuple[Attempt, Analysis] | None:
+    """The most recent attempt that has an analysis, for "review the last attempt"."""
+    from coach.core.attempts import iter_attempts, read_analysis
+
+    for attempt in reversed(iter_attempts(ctx.home)):
+        data = read_analysis(attempt)
+        if data is not None:
+            return attempt, Analysis.from_dict(data)
+    return None
+
+
+def reanalyse(
+    ctx: Context, attempt: Attempt, prompt: Prompt | None, corrections: list[dict[str, Any]]
+) -> tuple[Attempt, Analysis]:
+    """Re-run the analysis with the user's filler corrections; rewrites analysis.json/report."""
+    from coach.pipeline import reanalyze
+
+    return reanalyze(ctx, attempt, prompt, corrections)

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -12,14 +14,14 @@ from coach.tui.logic.review import Token
 
 FILLER = "bold black on dark_orange"
 MARKER = "bold cyan underline"
-SELECTED = "reverse"
+SELECTED = "bold white on blue"
 PLAYING = "bold black on green"
 
 
 class TranscriptView(Widget, can_focus=True):
     """Word-wrapped transcript; left/right move the selected word."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "Prev word", show=False, id="word-prev"),
         Binding("right", "move(1)", "Next word", show=False, id="word-next"),
         Binding("ctrl+left", "move(-10)", "Back 10 words", show=False, id="word-back"),
@@ -59,7 +61,7 @@ class TranscriptView(Widget, can_focus=True):
             if token.index == self.playing:
                 style = PLAYING
             if token.index == self.selected and self.has_focus:
-                style = f"{style} {SELECTED}".strip()
+                style = SELECTED
             label = token.text + ("*" if token.corrected else "")
             text.append(label, style=style or None)
             text.append(" ")

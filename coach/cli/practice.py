@@ -1,0 +1,48 @@
+"""``coach`` / ``coach practice [--prompt ID]``: open the practice app.
+
+Interrupted recordings from an earlier run are repaired first, so the user finds them in their
+history. Textual is imported only here, inside ``run``, so other commands stay fast. An unknown
+prompt id is an error before the app takes over the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coach.cli.common import open_context, warn
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        "practice",
+        parents=[common],
+        help="open the practice app (the default with no command)",
+        description="Open the practice app: pick a prompt, answer it aloud, review the analysis. "
+        "With --prompt, opens straight on that prompt's practice screen.",
+    )
+    parser.add_argument("--prompt", metavar="ID", help="open straight on this prompt")
+    parser.add_argument("--model", metavar="NAME|PATH", help="Whisper model (default: tiny.en)")
+    parser.set_defaults(func=run)
+
+
+def _recover(home: Path) -> None:
+    """Repair takes cut off by a crash; tell the user how many were kept."""
+    try:
+        from coach.recovery import recover_interrupted
+    except ImportError:
+        return
+    recovered = recover_interrupted(home)
+    if recovered:
+        warn(f"recovered {len(recovered)} interrupted recording(s); see 'coach history'")
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = open_context(args, model=getattr(args, "model", None))
+    prompt = ctx.prompt(getattr(args, "prompt", None))  # CoachError for an unknown id
+    ctx.library()  # load (and print any warnings) before the app owns the terminal
+    _recover(ctx.home)
+    from coach.tui.app import CoachApp
+
+    CoachApp(ctx, start_prompt=prompt).run()
+    return 0

@@ -1,0 +1,193 @@
+"""The practice app: home -> practice -> processing -> review, over the coach's core.
+
+``CoachApp`` owns what outlives a screen: the context (home, settings, library), the Whisper
+model (loaded once in a background worker at start-up so the first answer does not wait for it),
+the microphone check, and the factories tests replace (a recorder fed from a file instead of a
+microphone; the session's model). Screens stay small and call plain functions in ``logic/``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from coach.core.attempts import Attempt
+from coach.core.model import Prompt
+from coach.errors import CoachError
+from coach.tui.commands import CoachCommands
+from coach.tui.logic import session
+from coach.tui.messages import ModelFailed, ModelLoaded, PreflightChecked
+from coach.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from coach.cli.common import Context
+    from coach.transcribe.whisper import Transcriber
+    from coach.tui.logic.session import RecorderFactory, TranscriberFactory
+
+Preflight = Callable[["Context"], "str | None"]
+
+
+class CoachApp(App[None]):
+    """Rehearse an answer aloud, get it analysed, review it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "coach"
+    SUB_TITLE = "rehearse interview answers aloud"
+    COMMANDS = App.COMMANDS | {CoachCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        start_prompt: Prompt | str | None = None,
+        recorder_factory: RecorderFactory | None = None,
+        transcriber_factory: TranscriberFactory | None = None,
+        preflight: Preflight | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """``recorder_factory``: an injected recorder brings its own input, so the microphone
+        check is skipped unless ``preflight`` is given too. ``clock`` drives the countdown and
+        timer (a fixed clock makes snapshots deterministic)."""
+        super().__init__()
+        self.ctx = ctx
+        if isinstance(start_prompt, str):
+            start_prompt = ctx.prompt(start_prompt)
+        self.start_prompt = start_prompt
+        self.recorder_factory = recorder_factory or session.mic_recorder_factory(ctx)
+        self.transcriber_factory = transcriber_factory or session.load_model
+        if preflight is None:
+            preflight = session.preflight if recorder_factory is None else (lambda _ctx: None)
+        self.preflight = preflight
+        self.clock = clock or time.monotonic
+        self.mic_problem: str | None = None
+        self.mic_checked = False
+        self.transcriber: Transcriber | None = None
+        self.model_error: str | None = None
+        self._model_ready = threading.Event()
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self.load_model()
+        self.check_microphone()
+        for warning in [*self.ctx.warnings, *self.ctx.library().warnings]:
+            self.notify(warning, severity="warning", timeout=10)
+        if self.start_prompt is not None:
+            self.practise(self.start_prompt)
+
+    # ------------------------------------------------------------------ background work
+
+    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
+    def load_model(self) -> None:
+        try:
+            transcriber = self.transcriber_factory(self.ctx)
+        except Exception as exc:  # CoachError for a bad model; anything else is shown too
+            self.model_error = str(exc) or type(exc).__name__
+            self._model_ready.set()
+            self.post_message(ModelFailed(self.model_error))
+            return
+        self.transcriber = transcriber
+        self._model_ready.set()
+        self.post_message(ModelLoaded(transcriber))
+
+    def wait_for_transcriber(self) -> Transcriber:
+        """Block (in a worker thread) until the model is loaded; raise if it could not be."""
+        self._model_ready.wait()
+        if self.transcriber is None:
+            raise CoachError(f"the speech model could not be loaded: {self.model_error}")
+        return self.transcriber
+
+    def on_model_failed(self, message: ModelFailed) -> None:
+        self.notify(f"Speech model: {message.error}", severity="error", timeout=15)
+
+    @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
+    def check_microphone(self) -> None:
+        self.post_message(PreflightChecked(self.preflight(self.ctx)))
+
+    def on_preflight_checked(self, message: PreflightChecked) -> None:
+        self.mic_problem, self.mic_checked = message.problem, True
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_mic(message.problem)
+
+    # ------------------------------------------------------------------ navigation
+
+    def practise(self, prompt: Prompt) -> None:
+        from coach.tui.screens.practice import PracticeScreen
+
+        self.push_screen(PracticeScreen(prompt))
+
+    def analyse(self, attempt: Attempt | None, prompt: Prompt | None, _from: Any = None) -> None:
+        """Replace the current screen (practice) with the processing screen for ``attempt``."""
+        from coach.tui.screens.processing import ProcessingScreen
+
+        if attempt is None:
+            self.pop_screen()
+            return
+        self.switch_screen(ProcessingScreen(attempt, prompt))
+
+    def choose_microphone(self, device: str, name: str) -> None:
+        self.ctx.settings = replace(self.ctx.settings, input_device=device)
+        self.recorder_factory = session.mic_recorder_factory(self.ctx)
+        self.notify(f"Recording from: {name} (this session)")
+        self.check_microphone()
+
+    # ------------------------------------------------------------------ palette actions
+
+    def _open(self, path: Path) -> None:
+        try:
+            session.open_in_browser(path)
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Opened {path}")
+
+    def action_open_reports(self) -> None:
+        self._open(self.ctx.home)
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def action_open_dashboard(self) -> None:
+        try:
+            path = session.write_dashboard(self.ctx)
+        except (CoachError, OSError, ImportError) as exc:
+            self.call_from_thread(self.notify, f"dashboard: {exc}", severity="error")
+            return
+        self.call_from_thread(self._open, path)
+
+    def action_import_recording(self) -> None:
+        from coach.tui.dialogs.path_input import PathDialog
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                attempt = session.import_file(self.ctx, Path(value), None)
+            except (CoachError, OSError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            from coach.tui.screens.processing import ProcessingScreen
+
+            self.push_screen(ProcessingScreen(attempt, None))
+
+        self.push_screen(PathDialog("Analyse a recording file (any format ffmpeg reads)"), chosen)
+
+    def action_review_last(self) -> None:
+        from coach.tui.screens.review import ReviewScreen
+
+        found = session.latest_analysed(self.ctx)
+        if found is None:
+            self.notify("No analysed attempt yet.")
+            return
+        attempt, analysis = found
+        prompt = self.ctx.library().prompts.get(attempt.prompt_id or "")
+        self.push_screen(ReviewScreen(attempt, analysis, prompt))

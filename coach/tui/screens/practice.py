@@ -1,0 +1,252 @@
+"""Practice: the prompt, a skippable preparation countdown, then recording against the clock.
+
+States: "prep" (countdown; Space skips), "recording" (Space stops), "blocked" (the microphone
+check failed: the message says what to do), "stopping". Escape cancels, asking before any audio is
+thrown away; R restarts the take. The recorder runs its own threads; this screen only starts,
+polls and stops it, and hears about levels and problems through messages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from coach.core.attempts import Attempt
+from coach.core.model import Prompt
+from coach.errors import CoachError
+from coach.tui.dialogs.confirm import ConfirmDialog
+from coach.tui.logic import session
+from coach.tui.logic.timebox import clock, countdown
+from coach.tui.messages import LevelChanged, PreflightChecked, RecordingProblem
+from coach.tui.widgets.level_meter import LevelMeter
+from coach.tui.widgets.timer import AnswerTimer
+
+if TYPE_CHECKING:
+    from coach.tui.app import CoachApp
+
+PREP, RECORDING, BLOCKED, STOPPING = "prep", "recording", "blocked", "stopping"
+
+
+class PracticeScreen(Screen[None]):
+    """One take of one prompt (or of a follow-up question to an earlier attempt)."""
+
+    app: CoachApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "space", "Start / stop", id="practice-start-stop"),
+        Binding("escape", "cancel", "Cancel", id="practice-cancel"),
+        Binding("r", "restart", "Restart", id="practice-restart"),
+    ]
+
+    def __init__(
+        self, prompt: Prompt, *, follows: Attempt | None = None, question: str | None = None
+    ) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.follows = follows
+        self.question = question
+        self.state = PREP
+        self.phase_started = 0.0
+        self.attempt: Attempt | None = None
+        self.recorder: Any = None
+        self.mic_problem: str | None = None
+        self.problems: list[str] = []
+
+    @property
+    def prep_seconds(self) -> int:
+        return min(self.prompt.prep_seconds, 15) if self.question else self.prompt.prep_seconds
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        heading = f"{self.prompt.title}  ·  {self.prompt.pillar}  ·  {self.prompt.level}"
+        if self.question:
+            heading = f"Follow-up to: {heading}"
+        yield Static(heading, id="prompt-title")
+        yield Static(self.question or self.prompt.question, id="question")
+        yield Static("", id="phase")
+        yield AnswerTimer(self.prompt.answer_seconds, id="timer")
+        yield LevelMeter(id="meter")
+        yield Static("", id="mic-problem")
+        yield Static("", id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.phase_started = self.app.clock()
+        self.check_microphone()
+        if self.app.ctx.settings.speak_prompt:
+            self.read_aloud()
+        self.set_interval(0.2, self.tick)
+        self.tick()
+
+    # ------------------------------------------------------------------ workers
+
+    @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
+    def check_microphone(self) -> None:
+        self.post_message(PreflightChecked(self.app.preflight(self.app.ctx)))
+
+    def read_aloud(self) -> None:
+        session.speak(self.question or self.prompt.question)
+
+    def on_preflight_checked(self, message: PreflightChecked) -> None:
+        self.mic_problem = message.problem
+        box = self.query_one("#mic-problem", Static)
+        box.set_class(message.problem is not None, "-problem")
+        if message.problem is None:
+            box.update("")
+            return
+        self.state = BLOCKED
+        box.update(
+            Text.assemble(
+                ("Cannot record: ", "bold"),
+                message.problem,
+                "\nChoose another microphone from the command palette (ctrl+p), "
+                "then press R to try again; Escape goes back.",
+            )
+        )
+        self.tick()
+
+    def on_level_changed(self, message: LevelChanged) -> None:
+        self.query_one(LevelMeter).level = message.level
+
+    def on_recording_problem(self, message: RecordingProblem) -> None:
+        self.problems.append(message.text)
+        self.query_one("#problems", Static).update("\n".join(f"⚠ {p}" for p in self.problems))
+        self.notify(message.text, severity="warning", timeout=8)
+
+    # ------------------------------------------------------------------ clock
+
+    def tick(self) -> None:
+        elapsed = self.app.clock() - self.phase_started
+        self.query_one(AnswerTimer).display = self.state in (RECORDING, STOPPING)
+        self.query_one(LevelMeter).display = self.state in (RECORDING, STOPPING)
+        phase = self.query_one("#phase", Static)
+        if self.state == PREP:
+            left = countdown(self.prep_seconds, elapsed)
+            phase.update(
+                Text.assemble(
+                    ("Prepare  ", "bold"),
+                    (clock(left), "bold"),
+                    "   Space to start answering now",
+                    (f"   (answer time box {clock(self.prompt.answer_seconds)})", "dim"),
+                )
+            )
+            if left <= 0 and self.mic_problem is None:
+                self.start_recording()
+        elif self.state == RECORDING:
+            self.query_one(AnswerTimer).elapsed = elapsed
+            phase.update(Text.assemble(("● Recording", "bold red"), "   Space to stop"))
+        elif self.state == BLOCKED:
+            phase.update(Text("Recording is not possible right now", style="bold"))
+        elif self.state == STOPPING:
+            phase.update(Text("Saving the recording…", style="bold"))
+
+    # ------------------------------------------------------------------ recording
+
+    def start_recording(self) -> None:
+        if self.mic_problem is not None:
+            self.state = BLOCKED
+            self.tick()
+            return
+        if self.app.ctx.settings.speak_prompt:
+            session.stop_speaking()
+        self.attempt = session.new_take(self.app.ctx, self.prompt, self.follows, self.question)
+        try:
+            self.recorder = self.app.recorder_factory(
+                self.attempt.recording_path,
+                on_level=lambda level: self.post_message(LevelChanged(level)),
+                on_problem=lambda text: self.post_message(RecordingProblem(text)),
+            )
+            self.recorder.start()
+        except CoachError as exc:
+            session.discard(self.app.ctx, self.attempt)
+            self.attempt, self.recorder = None, None
+            self.post_message(PreflightChecked(str(exc)))
+            return
+        self.state = RECORDING
+        self.phase_started = self.app.clock()
+        self.tick()
+
+    def _halt(self) -> Any:
+        """Stop the recorder (if running); returns its result."""
+        recorder, self.recorder = self.recorder, None
+        return recorder.stop() if recorder is not None else None
+
+    @work(thread=True, exclusive=True, group="stop", exit_on_error=False)
+    def finish(self) -> None:
+        result = self._halt()
+        attempt = session.recorded(self.attempt, result) if self.attempt else None
+        self.app.call_from_thread(self.app.analyse, attempt, self.analysis_prompt, self)
+
+    @property
+    def analysis_prompt(self) -> Prompt:
+        """A follow-up is analysed as its own question (the original's key points don't apply)."""
+        if not self.question:
+            return self.prompt
+        from dataclasses import replace
+
+        return replace(self.prompt, question=self.question, key_points=(), follow_ups=())
+
+    def discard_take(self) -> None:
+        self._halt()
+        if self.attempt is not None:
+            session.discard(self.app.ctx, self.attempt)
+            self.attempt = None
+
+    # ------------------------------------------------------------------ actions
+
+    def action_space(self) -> None:
+        if self.state == PREP:
+            self.start_recording()
+        elif self.state == RECORDING:
+            self.state = STOPPING
+            self.tick()
+            self.finish()
+
+    def action_cancel(self) -> None:
+        if self.state != RECORDING:
+            self.discard_take()
+            self.dismiss()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.discard_take()
+                self.dismiss()
+
+        self.app.push_screen(
+            ConfirmDialog("Discard this recording? Nothing of it will be kept.", yes="Discard"),
+            answered,
+        )
+
+    def action_restart(self) -> None:
+        def restart(ok: bool | None = True) -> None:
+            if not ok:
+                return
+            self.discard_take()
+            self.problems.clear()
+            self.query_one("#problems", Static).update("")
+            self.query_one(AnswerTimer).elapsed = 0.0
+            self.query_one(LevelMeter).level = 0.0
+            self.state = PREP
+            self.phase_started = self.app.clock()
+            self.mic_problem = None
+            self.query_one("#mic-problem", Static).update("Checking the microphone…")
+            self.check_microphone()
+            self.tick()
+
+        if self.state == RECORDING:
+            self.app.push_screen(
+                ConfirmDialog("Restart? This take will be discarded.", yes="Restart"), restart
+            )
+        elif self.state != STOPPING:
+            restart()
+
+    def on_unmount(self) -> None:
+        if self.recorder is not None:  # the app is closing mid-take: keep what was recorded
+            self._halt()

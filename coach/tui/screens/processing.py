@@ -1,0 +1,93 @@
+"""Processing: a progress bar while the answer is transcribed and analysed in a thread worker.
+
+The model was loaded in the background at start-up; if it is still loading, this screen waits for
+it (the UI stays responsive). A failure keeps the recording and says so; Escape goes back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from coach.core.attempts import Attempt
+from coach.core.model import Prompt
+from coach.tui.messages import AnalysisDone, AnalysisFailed, AnalysisProgress
+
+if TYPE_CHECKING:
+    from coach.tui.app import CoachApp
+
+STAGES = {
+    "model": "Loading the speech model…",
+    "transcribing": "Transcribing your answer…",
+    "analysing": "Analysing fillers, pace, reasoning and key points…",
+    "done": "Done",
+}
+
+
+class ProcessingScreen(Screen[None]):
+    app: CoachApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="processing-back"),
+    ]
+
+    def __init__(self, attempt: Attempt, prompt: Prompt | None) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.prompt = prompt
+        self.failed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Middle(), Center():
+            yield Static(STAGES["model"], id="stage")
+            yield ProgressBar(total=1.0, show_eta=False, id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.run_analysis()
+
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
+    def run_analysis(self) -> None:
+        from coach.pipeline import analyze_attempt
+
+        try:
+            self.post_message(AnalysisProgress(0.0, "model"))
+            transcriber = self.app.wait_for_transcriber()
+            attempt, analysis = analyze_attempt(
+                self.app.ctx,
+                self.attempt,
+                self.prompt,
+                transcriber=transcriber,
+                on_progress=lambda f, stage: self.post_message(AnalysisProgress(f, stage)),
+            )
+        except Exception as exc:
+            self.post_message(AnalysisFailed(str(exc) or type(exc).__name__))
+            return
+        self.post_message(AnalysisDone(attempt, analysis))
+
+    def on_analysis_progress(self, message: AnalysisProgress) -> None:
+        self.query_one("#stage", Static).update(STAGES.get(message.stage, message.stage))
+        self.query_one(ProgressBar).progress = message.fraction
+
+    def on_analysis_done(self, message: AnalysisDone) -> None:
+        from coach.tui.screens.review import ReviewScreen
+
+        self.app.switch_screen(ReviewScreen(message.attempt, message.analysis, self.prompt))
+
+    def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        self.failed = True
+        self.query_one("#stage", Static).update(
+            f"Analysis failed: {message.error}\nThe recording is kept in {self.attempt.path}. "
+            "Escape goes back."
+        )
+        self.notify(message.error, severity="error", timeout=10)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,250 @@
+"""Review: the transcript with fillers and reasoning markers, metric cards, key points,
+follow-ups, replay, rating and corrections.
+
+Everything slow (replay device, re-analysis after a correction, storing the rating) runs in a
+worker; the numbers come from ``coach.tui.logic.review`` so this screen only lays them out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from coach.core.attempts import Attempt
+from coach.core.model import Analysis, Prompt
+from coach.errors import CoachError
+from coach.tui.logic import review, session
+from coach.tui.logic.timebox import clock
+from coach.tui.messages import Notice, PlaybackPosition, Reanalysed
+from coach.tui.widgets.cards import KeyPointChecklist, MetricCards
+from coach.tui.widgets.transcript import FILLER, MARKER, TranscriptView
+
+if TYPE_CHECKING:
+    from coach.tui.app import CoachApp
+
+SEEK_S = 5.0
+
+
+class ReviewScreen(Screen[None]):
+    """The result of one attempt."""
+
+    app: CoachApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Home", id="review-back"),
+        Binding("p", "play_pause", "Play/pause", id="review-play"),
+        Binding("comma", "seek(-5)", "-5s", show=False, id="review-seek-back"),
+        Binding("full_stop", "seek(5)", "+5s", show=False, id="review-seek-forward"),
+        Binding("j", "jump", "Play from word", show=False, id="review-jump"),
+        Binding("x", "toggle_filler", "Filler?", id="review-correct"),
+        Binding("f", "follow_up", "Answer follow-up", id="review-follow-up"),
+        Binding("o", "open_report", "Open report", id="review-report"),
+        Binding("a", "rate", "Accept rating", id="review-rate"),
+        Binding("1", "rate('again')", "Again", show=False, id="review-rate-again"),
+        Binding("2", "rate('hard')", "Hard", show=False, id="review-rate-hard"),
+        Binding("3", "rate('good')", "Good", show=False, id="review-rate-good"),
+        Binding("4", "rate('easy')", "Easy", show=False, id="review-rate-easy"),
+    ]
+
+    def __init__(self, attempt: Attempt, analysis: Analysis, prompt: Prompt | None) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.analysis = analysis
+        self.prompt = prompt
+        self.player: Any = None
+        self.rated: str | None = attempt.rating
+        self.position = 0.0
+        self.replay_error: str | None = None
+
+    @property
+    def follow_ups(self) -> tuple[str, ...]:
+        if self.prompt is None or self.attempt.follow_up_question:
+            return ()
+        return self.prompt.follow_ups
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.heading(), id="review-title")
+        yield MetricCards(review.cards(self.analysis), id="cards")
+        with Horizontal(id="review-body"):
+            with VerticalScroll(id="transcript-pane"):
+                yield Static(self.legend(), id="legend")
+                yield TranscriptView(review.tokens(self.analysis), id="transcript")
+            with VerticalScroll(id="side"):
+                yield Static("Follow-up questions (f answers the highlighted one)",
+                             classes="section", id="follow-ups-title")
+                yield OptionList(*self.follow_ups, id="follow-ups")
+                yield Static("Key points", classes="section")
+                yield KeyPointChecklist(review.checklist(self.analysis), id="checklist")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TranscriptView).focus()
+        if not self.follow_ups:
+            self.query_one("#follow-ups", OptionList).display = False
+            self.query_one("#follow-ups-title").display = False
+        self.show_status()
+        for warning in self.analysis.extra.get("warnings", []) or []:
+            self.notify(str(warning), severity="warning")
+
+    def heading(self) -> Text:
+        title = self.prompt.title if self.prompt else "Free recording"
+        question = self.attempt.follow_up_question
+        text = Text.assemble((title, "bold"))
+        if question:
+            text.append(f"  ·  follow-up: {question}", style="italic")
+        if self.analysis.no_speech:
+            text.append("  ·  no speech found in this recording", style="bold red")
+        return text
+
+    def legend(self) -> Text:
+        return Text.assemble(
+            ("filler", FILLER), "  ", ("reasoning", MARKER), "  ",
+            ("←/→ select a word · x: (not) a filler · j: play from it · ,/. seek ±5 s", "dim"),
+        )
+
+    def show_status(self) -> None:
+        duration = self.analysis.duration_s
+        playing = self.player is not None and self.player.playing
+        proposed = review.proposed_rating(self.analysis)
+        rating = (
+            f"Rated: {self.rated}" if self.rated
+            else f"Proposed rating: {proposed.capitalize()} (a accepts; 1-4 Again/Hard/Good/Easy)"
+        )
+        state = "▶" if playing else "⏸"
+        replay = f"{state} {clock(self.position)} / {clock(duration)}"
+        if self.replay_error:
+            replay = f"replay unavailable: {self.replay_error}"
+        self.query_one("#status", Static).update(f"{replay}    {rating}")
+
+    # ------------------------------------------------------------------ replay
+
+    def _player(self) -> Any:
+        if self.player is None:
+            from coach.audio.player import Player
+
+            self.player = Player(
+                self.attempt.recording_path,
+                on_position=lambda s: self.post_message(PlaybackPosition(s)),
+            )
+        return self.player
+
+    def on_playback_position(self, message: PlaybackPosition) -> None:
+        self.at_position(message.seconds)
+
+    def at_position(self, seconds: float) -> None:
+        self.position = seconds
+        view = self.query_one(TranscriptView)
+        view.playing = review.word_at(view.tokens, seconds) if seconds > 0 else None
+        self.show_status()
+
+    def _replay(self, do: str, seconds: float = 0.0) -> None:
+        try:
+            player = self._player()
+            if do == "toggle":
+                player.toggle()
+            elif do == "seek":
+                player.seek(seconds)
+                self.at_position(player.position_s)
+            elif do == "play_from":
+                player.seek(seconds)
+                if not player.playing:
+                    player.play()
+            self.replay_error = None
+        except CoachError as exc:
+            self.replay_error = str(exc)
+            self.notify(str(exc), severity="error", timeout=8)
+        self.show_status()
+
+    def action_play_pause(self) -> None:
+        self._replay("toggle")
+
+    def action_seek(self, delta: float) -> None:
+        self._replay("seek", self.position + delta)
+
+    def action_jump(self) -> None:
+        token = self.query_one(TranscriptView).selected_token
+        if token is not None:
+            self.position = token.start
+            self._replay("play_from", token.start)
+
+    def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+
+    # ------------------------------------------------------------------ corrections
+
+    def action_toggle_filler(self) -> None:
+        token = self.query_one(TranscriptView).selected_token
+        if token is None:
+            return
+        corrections = review.toggle_filler(review.corrections_of(self.analysis), token)
+        self.reanalyse(corrections)
+
+    @work(thread=True, exclusive=True, group="reanalyse", exit_on_error=False)
+    def reanalyse(self, corrections: list[dict[str, Any]]) -> None:
+        try:
+            attempt, analysis = session.reanalyse(
+                self.app.ctx, self.attempt, self.prompt, corrections
+            )
+        except CoachError as exc:
+            self.post_message(Notice(str(exc), "error"))
+            return
+        self.post_message(Reanalysed(attempt, analysis))
+
+    async def on_reanalysed(self, message: Reanalysed) -> None:
+        self.attempt, self.analysis = message.attempt, message.analysis
+        self.query_one(TranscriptView).set_tokens(review.tokens(self.analysis))
+        await self.query_one(MetricCards).update_cards(review.cards(self.analysis))
+        self.show_status()
+        self.notify("Correction saved; analysis and report updated.")
+
+    def on_notice(self, message: Notice) -> None:
+        self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ actions
+
+    def action_rate(self, rating: str | None = None) -> None:
+        self.store_rating(rating or review.proposed_rating(self.analysis))
+
+    @work(thread=True, exclusive=True, group="rate", exit_on_error=False)
+    def store_rating(self, rating: str) -> None:
+        try:
+            line = session.rate(self.app.ctx, self.attempt, rating)
+        except (CoachError, OSError, ImportError) as exc:
+            self.post_message(Notice(f"rating not saved: {exc}", "error"))
+            return
+        self.rated = rating
+        self.app.call_from_thread(self.show_status)
+        self.post_message(Notice(line))
+
+    def action_follow_up(self) -> None:
+        options = self.query_one("#follow-ups", OptionList)
+        if self.prompt is None or not self.follow_ups:
+            self.notify("This attempt has no follow-up questions.")
+            return
+        index = options.highlighted if options.highlighted is not None else 0
+        from coach.tui.screens.practice import PracticeScreen
+
+        self.app.switch_screen(
+            PracticeScreen(self.prompt, follows=self.attempt, question=self.follow_ups[index])
+        )
+
+    def action_open_report(self) -> None:
+        try:
+            session.open_in_browser(self.attempt.report_path)
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Opened {self.attempt.report_path}")
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,185 @@
+"""The history commands as a user runs them: ``python -m coach ...`` with COACH_HOME set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from coach.core.attempts import load_attempt
+from coach.core.history import open_history
+from coach.paths import database_path
+from tests.test_history import make_attempt
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def coach(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (COACH_HOME comes from the ``coach_home`` fixture)."""
+    return subprocess.run(
+        [sys.executable, "-m", "coach", *args], cwd=REPO, capture_output=True, text=True,
+        input=stdin, timeout=120,
+    )
+
+
+def test_history_lists_attempts_as_a_table_and_as_json(coach_home):
+    with open_history(coach_home) as history:
+        a = make_attempt(coach_home, history=history, score=72)
+        b = make_attempt(coach_home, prompt_id="other", history=history, score=40)
+    table = coach("history")
+    assert table.returncode == 0, table.stderr
+    assert a.id in table.stdout and b.id in table.stdout
+    assert "72" in table.stdout
+    only = coach("history", "--prompt", "other", "--json")
+    assert only.returncode == 0, only.stderr
+    assert [r["id"] for r in json.loads(only.stdout)] == [b.id]
+
+
+def test_history_on_a_new_home_creates_the_database(coach_home):
+    result = coach("history")
+    assert result.returncode == 0, result.stderr
+    assert "No attempts yet" in result.stdout
+    assert database_path(coach_home).is_file()
+
+
+def test_corrupt_database_is_reported_and_rebuild_recovers_every_attempt(coach_home):
+    with open_history(coach_home) as history:
+        attempts = [make_attempt(coach_home, history=history) for _ in range(3)]
+    database_path(coach_home).write_bytes(b"garbage" * 1000)
+    broken = coach("history")
+    assert broken.returncode == 1
+    assert broken.stderr.startswith("coach: error: ")
+    assert "coach history --rebuild" in broken.stderr and "Traceback" not in broken.stderr
+    rebuilt = coach("history", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "3 attempt(s)" in rebuilt.stdout and "moved aside" in rebuilt.stdout
+    assert list(coach_home.glob("coach.db.corrupt-*"))
+    listed = json.loads(coach("history", "--json").stdout)
+    assert {r["id"] for r in listed} == {a.id for a in attempts}
+
+
+def test_rebuild_after_the_database_is_deleted(coach_home):
+    with open_history(coach_home) as history:
+        attempt = make_attempt(coach_home, history=history)
+    database_path(coach_home).unlink()
+    result = coach("history", "--rebuild")
+    assert result.returncode == 0, result.stderr
+    assert "1 attempt(s)" in result.stdout
+    assert [r["id"] for r in json.loads(coach("history", "--json").stdout)] == [attempt.id]
+
+
+def test_delete_needs_confirmation_without_a_tty_and_removes_folder_and_row(coach_home):
+    with open_history(coach_home) as history:
+        attempt = make_attempt(coach_home, history=history)
+    refused = coach("history", "delete", attempt.id)
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    assert attempt.path.is_dir()
+    done = coach("history", "delete", attempt.id, "--yes")
+    assert done.returncode == 0, done.stderr
+    assert not attempt.path.exists()
+    assert json.loads(coach("history", "--json").stdout) == []
+    missing = coach("history", "delete", "nope", "--yes")
+    assert missing.returncode == 1 and "no attempt" in missing.stderr
+
+
+def test_rate_stores_the_rating_and_schedules_the_prompt(coach_home):
+    with open_history(coach_home) as history:
+        attempt = make_attempt(coach_home, prompt_id="btree-vs-hash", history=history)
+    result = coach("rate", attempt.id, "good")
+    assert result.returncode == 0, result.stderr
+    assert "next review" in result.stdout
+    assert load_attempt(attempt.path).rating == "good"
+    bad = coach("rate", attempt.id, "superb")
+    assert bad.returncode == 2  # argparse rejects an unknown rating
+
+
+def test_due_lists_new_prompts_from_the_library(coach_home):
+    result = coach("due", "--json")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert 0 < len(items) <= 3  # new_prompts_per_day defaults to 3
+    assert all(i["reason"] == "new" and i["due"] is None and i["title"] for i in items)
+
+
+def test_export_csv_and_json_round_trip(coach_home, tmp_path):
+    with open_history(coach_home) as history:
+        make_attempt(coach_home, history=history, score=55)
+        make_attempt(coach_home, prompt_id=None, history=history, score=90)
+        expected = history.list_attempts()
+    as_json = coach("export", "--json", "-o", str(tmp_path / "h.json"))
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads((tmp_path / "h.json").read_text(encoding="utf-8")) == expected
+    as_csv = coach("export", "--csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [r["id"] for r in rows] == [r["id"] for r in expected]
+    for row, want in zip(rows, expected, strict=True):
+        for key, value in want.items():
+            assert row[key] == ("" if value is None else str(value)), key
+    assert coach("export").returncode == 2  # a format is required
+
+
+def test_progress_writes_the_dashboard_with_links_to_each_report(coach_home):
+    from coach.core.prompts import load_library
+    from coach.paths import builtin_prompts_dir
+
+    library = load_library(builtin_prompts_dir(), []).prompts
+    prompt_id = sorted(library)[0]
+    with open_history(coach_home) as history:
+        first = make_attempt(coach_home, prompt_id=prompt_id, history=history, score=50)
+        second = make_attempt(coach_home, prompt_id=prompt_id, history=history, score=75)
+    result = coach("progress")
+    assert result.returncode == 0, result.stderr
+    page = (coach_home / "index.html").read_text(encoding="utf-8")
+    for attempt in (first, second):
+        assert f"attempts/{attempt.id}/report.html" in page
+    assert library[prompt_id].title.split()[0] in page
+
+
+def test_deleted_database_is_noticed_and_rebuilt_by_the_next_command(coach_home):
+    with open_history(coach_home) as history:
+        attempt = make_attempt(coach_home, history=history)
+    database_path(coach_home).unlink()
+    result = coach("history")
+    assert result.returncode == 0, result.stderr
+    assert "history database was missing" in result.stderr
+    assert attempt.id in result.stdout
+
+
+def _coach_on_a_tty(answer: str, *args: str) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as stdin/stdout and type ``answer``."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", *args], cwd=REPO, stdin=slave, stdout=slave,
+        stderr=subprocess.STDOUT,
+    )
+    os.close(slave)
+    os.write(master, answer.encode())
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    return proc.wait(timeout=60), output.decode(errors="replace")
+
+
+def test_delete_on_a_terminal_asks_and_respects_the_answer(coach_home):
+    with open_history(coach_home) as history:
+        attempt = make_attempt(coach_home, history=history)
+    code, output = _coach_on_a_tty("n\n", "history", "delete", attempt.id)
+    assert code == 1 and "Delete attempt" in output and "Nothing deleted" in output
+    assert attempt.path.is_dir()
+    code, output = _coach_on_a_tty("y\n", "history", "delete", attempt.id)
+    assert code == 0, output
+    assert not attempt.path.exists()

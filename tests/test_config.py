@@ -1,0 +1,53 @@
+"""A malformed config never stops the coach: each problem is named with its file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coach.config import Settings, load_settings
+from coach.paths import resolve_home
+
+
+def test_defaults_without_a_config_file(coach_home: Path) -> None:
+    loaded = load_settings(coach_home)
+    assert loaded.settings == Settings()
+    assert loaded.warnings == []
+
+
+def test_good_values_are_used(coach_home: Path) -> None:
+    (coach_home / "config.toml").write_text(
+        'model = "base.en"\npause_threshold_s = 2\n'
+        'extra_fillers = ["okay so"]\nlive_transcript = true\n'
+    )
+    loaded = load_settings(coach_home)
+    assert loaded.settings.model == "base.en"
+    assert loaded.settings.pause_threshold_s == 2.0
+    assert loaded.settings.extra_fillers == ("okay so",)
+    assert loaded.settings.live_transcript is True
+    assert loaded.warnings == []
+
+
+def test_bad_fields_are_named_and_defaults_kept(coach_home: Path) -> None:
+    path = coach_home / "config.toml"
+    path.write_text('pause_threshold_s = "long"\ncolour = "red"\nnew_prompts_per_day = -1\n')
+    loaded = load_settings(coach_home)
+    assert loaded.settings.pause_threshold_s == Settings().pause_threshold_s
+    assert loaded.settings.new_prompts_per_day == Settings().new_prompts_per_day
+    text = "\n".join(loaded.warnings)
+    assert str(path) in text
+    assert "pause_threshold_s" in text and "colour" in text and "new_prompts_per_day" in text
+
+
+def test_unparseable_toml_is_a_warning_not_a_crash(coach_home: Path) -> None:
+    path = coach_home / "config.toml"
+    path.write_text("model = [unclosed\n")
+    loaded = load_settings(coach_home)
+    assert loaded.settings == Settings()
+    assert len(loaded.warnings) == 1 and str(path) in loaded.warnings[0]
+
+
+def test_home_resolution_order(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "from-env"))
+    assert resolve_home() == (tmp_path / "from-env").resolve()
+    assert resolve_home(tmp_path / "explicit") == (tmp_path / "explicit").resolve()
+    assert (tmp_path / "explicit").is_dir()

@@ -1,0 +1,265 @@
+"""Decoding any audio file to 16 kHz mono, clear errors for bad files, and the energy VAD."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.audio import decode as decode_mod
+from coach.audio.decode import SAMPLE_RATE, decode_audio
+from coach.audio.vad import speaking_time, speech_regions
+from coach.errors import CoachError
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def tone(rate: int, seconds: float, freq: float = 440.0, amp: float = 0.3) -> np.ndarray:
+    t = np.arange(int(rate * seconds)) / rate
+    return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def write_wav(path: Path, data: np.ndarray, rate: int) -> Path:
+    """16-bit WAV; ``data`` is (n,) or (n, channels)."""
+    data = data.reshape(data.shape[0], -1)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(data.shape[1])
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def encode(path: Path, data: np.ndarray, rate: int, codec: str) -> Path:
+    """Encode (n, channels) float audio with PyAV (the encoders FFmpeg ships)."""
+    import av
+
+    data = data.reshape(data.shape[0], -1)
+    layout = "mono" if data.shape[1] == 1 else "stereo"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate)
+        stream.layout = layout
+        fmt = stream.codec_context.codec.audio_formats[0].name
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(data.astype(np.float32)).reshape(1, -1), format="flt",
+            layout=layout,
+        )
+        frame.sample_rate = rate
+        resampler = av.AudioResampler(format=fmt, layout=layout, rate=rate)
+        for out in [*resampler.resample(frame), *resampler.resample(None)]:
+            for packet in stream.encode(out):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+def dominant_hz(samples: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(samples.size)))
+    return float(np.argmax(spectrum) * SAMPLE_RATE / samples.size)
+
+
+# ----------------------------------------------------------------------------- formats
+
+FORMATS = [
+    ("wav", "pcm_s16le"),
+    ("flac", "flac"),
+    ("mp3", "libmp3lame"),
+    ("m4a", "aac"),
+]
+
+
+@pytest.mark.parametrize("ext,codec", FORMATS)
+@pytest.mark.parametrize("rate", [8000, 16000, 44100, 48000])
+@pytest.mark.parametrize("channels", [1, 2])
+def test_every_format_rate_and_layout_decodes_to_16k_mono(
+    tmp_path: Path, ext: str, codec: str, rate: int, channels: int
+) -> None:
+    if ext == "mp3" and rate == 8000:
+        rate = 11025  # mp3 has no 8 kHz mode with LAME's defaults; nearest low rate
+    signal = tone(rate, 2.0)
+    data = np.stack([signal] * channels, axis=1)
+    path = encode(tmp_path / f"t.{ext}", data, rate, codec)
+    samples = decode_audio(path)
+    assert samples.dtype == np.float32 and samples.ndim == 1
+    # AAC and MP3 add an encoder delay and pad the last frame (up to ~0.2 s at 8 kHz).
+    assert abs(samples.size / SAMPLE_RATE - 2.0) < 0.25
+    assert abs(dominant_hz(samples) - 440.0) < 5.0  # resampled, not sped up or slowed down
+    # Stereo is averaged, not summed: same level as the mono source, no clipping.
+    assert 0.25 < float(np.max(np.abs(samples))) < 0.35
+
+
+@pytest.mark.skipif(shutil.which("sox") is None, reason="sox not installed")
+@pytest.mark.parametrize("rate,channels", [(22050, 1), (48000, 2)])
+def test_ogg_vorbis_decodes(tmp_path: Path, rate: int, channels: int) -> None:
+    path = tmp_path / "t.ogg"
+    subprocess.run(
+        ["sox", "-n", "-r", str(rate), "-c", str(channels), str(path), "synth", "1.5",
+         "sine", "440", "vol", "0.3"],
+        check=True, capture_output=True,
+    )
+    samples = decode_audio(path)
+    assert abs(samples.size / SAMPLE_RATE - 1.5) < 0.1
+    assert abs(dominant_hz(samples) - 440.0) < 5.0
+
+
+def test_stereo_with_one_silent_channel_keeps_the_other(tmp_path: Path) -> None:
+    left = tone(44100, 1.0, amp=0.5)
+    path = write_wav(tmp_path / "s.wav", np.stack([left, np.zeros_like(left)], axis=1), 44100)
+    samples = decode_audio(path)
+    assert 0.2 < float(np.max(np.abs(samples))) < 0.3  # the mean of the two channels
+
+
+def test_real_recordings_decode(shared_audio: Path) -> None:
+    jfk = decode_audio(shared_audio / "jfk.flac")  # 44.1 kHz stereo FLAC
+    assert abs(jfk.size / SAMPLE_RATE - 11.0) < 0.05
+    sample = decode_audio(shared_audio / "disfluent_sample.wav")
+    assert abs(sample.size / SAMPLE_RATE - 13.14) < 0.05
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CoachError, match="audio file not found"):
+        decode_audio(tmp_path / "nope.wav")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.wav").touch()
+    with pytest.raises(CoachError, match=r"empty \(0 bytes\)"):
+        decode_audio(tmp_path / "empty.wav")
+
+
+def test_text_renamed_to_wav(tmp_path: Path) -> None:
+    path = tmp_path / "notes.wav"
+    path.write_text("These are my interview notes, not audio.\n" * 20)
+    with pytest.raises(CoachError, match="not an audio file") as exc:
+        decode_audio(path)
+    assert "\n" not in str(exc.value)
+
+
+def test_folder_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(CoachError, match="folder"):
+        decode_audio(tmp_path)
+
+
+def test_header_only_wav(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "h.wav", np.zeros(0, np.float32), 16000)
+    with pytest.raises(CoachError, match="no audio could be decoded"):
+        decode_audio(path)
+
+
+def test_truncated_wav_keeps_what_is_there(tmp_path: Path) -> None:
+    full = write_wav(tmp_path / "full.wav", tone(16000, 4.0), 16000)
+    cut = tmp_path / "cut.wav"
+    data = full.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])  # header still says 4 s
+    samples = decode_audio(cut)
+    assert abs(samples.size / SAMPLE_RATE - 2.0) < 0.1
+
+
+def test_wav_killed_before_its_header_was_updated(tmp_path: Path) -> None:
+    """A recorder killed mid-way leaves RIFF/data sizes of 0: the audio is still there."""
+    path = write_wav(tmp_path / "killed.wav", tone(16000, 3.0), 16000)
+    raw = bytearray(path.read_bytes())
+    raw[4:8] = struct.pack("<I", 36)
+    data_at = raw.find(b"data")
+    raw[data_at + 4 : data_at + 8] = struct.pack("<I", 0)
+    path.write_bytes(bytes(raw))
+    samples = decode_audio(path)
+    assert abs(samples.size / SAMPLE_RATE - 3.0) < 0.1
+
+
+def test_truncated_mp3_keeps_what_is_there(tmp_path: Path) -> None:
+    full = encode(tmp_path / "full.mp3", tone(44100, 4.0), 44100, "libmp3lame")
+    cut = tmp_path / "cut.mp3"
+    data = full.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    samples = decode_audio(cut)
+    assert 1.5 < samples.size / SAMPLE_RATE < 2.5
+
+
+def test_flac_cut_inside_its_header(tmp_path: Path) -> None:
+    full = encode(tmp_path / "full.flac", tone(16000, 2.0), 16000, "flac")
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(full.read_bytes()[:60])
+    with pytest.raises(CoachError):
+        decode_audio(cut)
+
+
+def test_too_long_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real limit is 2 h; lower it so the test needs only a few seconds of audio.
+    monkeypatch.setattr(decode_mod, "MAX_SECONDS", 2)
+    path = write_wav(tmp_path / "long.wav", tone(16000, 5.0), 16000)
+    with pytest.raises(CoachError, match="too long"):
+        decode_audio(path)
+
+
+def test_too_long_with_a_lying_header_stops_while_decoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A header claiming 0 s (killed recorder) must not let a huge file through."""
+    monkeypatch.setattr(decode_mod, "MAX_SECONDS", 2)
+    path = write_wav(tmp_path / "long.wav", tone(16000, 5.0), 16000)
+    raw = bytearray(path.read_bytes())
+    data_at = raw.find(b"data")
+    raw[data_at + 4 : data_at + 8] = struct.pack("<I", 0)
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CoachError, match="too long"):
+        decode_audio(path)
+
+
+# ----------------------------------------------------------------------------- VAD
+
+
+def _sound_seconds(path: Path) -> float:
+    """Seconds from the first to the last 10 ms frame louder than -50 dBFS."""
+    samples = decode_audio(path)
+    frames = samples[: samples.size // 160 * 160].reshape(-1, 160)
+    db = 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
+    loud = np.flatnonzero(db > -50)
+    return (loud[-1] + 1 - loud[0]) / 100 if loud.size else 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("noise_snr_db", [None, 15.0])
+def test_speaking_time_within_3_percent_of_truth(speak, noise_snr_db) -> None:
+    sentences = [
+        "So I would pick a B-tree here, mostly because of range queries.",
+        "A hash index is great for point lookups, but it cannot scan a range.",
+        "The trade-off is write amplification on every insert.",
+    ]
+    truth = sum(_sound_seconds(speak(f"vad-part-{i}", [s])) for i, s in enumerate(sentences))
+    path = speak("vad-whole", [0.7, sentences[0], 2.0, sentences[1], 3.5, sentences[2], 1.0])
+    samples = decode_audio(path)
+    if noise_snr_db is not None:
+        rng = np.random.default_rng(1)
+        power = float(np.mean(samples[np.abs(samples) > 0.003] ** 2))
+        samples = samples + rng.normal(0, np.sqrt(power / 10 ** (noise_snr_db / 10)),
+                                       samples.size).astype(np.float32)
+    regions = speech_regions(samples)
+    assert len(regions) == 3  # the two long pauses split it, the short ones inside do not
+    assert abs(speaking_time(regions) - truth) / truth < 0.03
+    # The pauses sit where they were inserted (2.0 s and 3.5 s of silence, give or take the
+    # voice's own trailing quiet).
+    gaps = [b[0] - a[1] for a, b in zip(regions, regions[1:], strict=False)]
+    assert 1.9 < gaps[0] < 2.6 and 3.4 < gaps[1] < 4.1
+
+
+def test_silence_and_steady_noise_have_no_speech() -> None:
+    assert speech_regions(np.zeros(16000 * 5, np.float32)) == []
+    hiss = np.random.default_rng(0).normal(0, 0.003, 16000 * 5).astype(np.float32)
+    assert speech_regions(hiss) == []
+    assert speech_regions(np.zeros(0, np.float32)) == []
+
+
+def test_a_short_click_is_not_speech() -> None:
+    x = np.zeros(16000 * 3, np.float32)
+    x[16000 : 16000 + 400] = 0.5  # 25 ms click
+    assert speech_regions(x) == []

@@ -1,0 +1,123 @@
+"""Replay plays exactly what was recorded, from where the user asks; prompts can be read aloud.
+
+The output path is real: PortAudio -> ALSA -> fake-mic, which writes whatever is played to
+$FAKE_MIC_PLAYED as raw 16-bit samples.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.audio import speak as speech
+from coach.audio.player import Player
+from coach.audio.wavfile import WavWriter
+from coach.errors import CoachError
+from tests.test_recorder import make_answer, read_wave, run_python
+
+
+@pytest.fixture(scope="module")
+def answer(speak, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_answer(speak, tmp_path_factory)
+
+
+def played_offset(played: np.ndarray, recording: np.ndarray) -> int:
+    """Where ``recording`` starts inside what the device received (it may be preceded by 0s)."""
+    corr = np.correlate(played[:24000].astype(np.float64),
+                        recording[:4000].astype(np.float64), mode="valid")
+    return int(np.argmax(corr))
+
+
+def test_seek_and_position_stay_inside_the_recording(answer: Path) -> None:
+    positions: list[float] = []
+    player = Player(answer, on_position=positions.append)
+    seconds = len(read_wave(answer)) / 16000
+    assert player.duration_s == pytest.approx(seconds)
+    assert player.position_s == 0.0 and not player.playing
+    player.seek(1.25)
+    assert player.position_s == 1.25
+    player.seek(-3)
+    assert player.position_s == 0.0
+    player.seek(seconds + 10)
+    assert player.position_s == pytest.approx(seconds)
+    assert positions == [1.25, 0.0, pytest.approx(seconds)]
+
+
+def test_a_header_only_recording_has_zero_duration(tmp_path: Path) -> None:
+    path = tmp_path / "empty.wav"
+    WavWriter(path, 16000).close()
+    assert Player(path).duration_s == 0.0
+
+
+def test_an_imported_flac_is_decoded_for_replay(speak, tmp_path: Path) -> None:
+    if shutil.which("sox") is None:
+        pytest.skip("sox is not installed")
+    wav = speak("player-flac", "Replay works for imported files too.")
+    flac = tmp_path / "imported.flac"
+    subprocess.run(["sox", str(wav), str(flac)], check=True)
+    with wave.open(str(wav)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert Player(flac).duration_s == pytest.approx(seconds, abs=0.05)
+
+
+def test_a_missing_recording_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CoachError, match="recording not found"):
+        Player(tmp_path / "gone.wav")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", [0.0, 1.0])
+def test_replay_plays_the_recording_through_the_output_device(
+    answer: Path, tmp_path: Path, start: float
+) -> None:
+    played_path = tmp_path / "played.raw"
+    out = run_python(
+        f"""
+        from coach.audio.player import Player
+        positions = []
+        p = Player({str(answer)!r}, on_position=positions.append)
+        p.seek({start})
+        p.play()
+        assert p.wait(30), "playback never finished"
+        p.stop()
+        print("last position", positions[-1], "duration", p.duration_s)
+        """,
+        mic=answer, env={"FAKE_MIC_PLAYED": str(played_path)},
+    )
+    recording = read_wave(answer)[int(start * 16000) :]
+    played = np.fromfile(played_path, np.int16)
+    offset = played_offset(played, recording)
+    np.testing.assert_array_equal(played[offset : offset + len(recording)], recording)
+    assert not played[offset + len(recording) :].any()  # nothing played after the end
+    last, duration = out.stdout.split()[2], out.stdout.split()[4]
+    assert float(last) == pytest.approx(float(duration))
+
+
+def test_speak_starts_without_waiting_and_can_be_stopped() -> None:
+    if not speech.available():
+        pytest.skip("no speech engine (espeak-ng or say)")
+    long_text = "Tell me about a time you disagreed with your manager. " * 20
+    proc = speech.speak(long_text)
+    assert proc is not None and proc.poll() is None  # returned at once, still speaking
+    speech.stop()
+    assert proc.poll() is not None
+
+
+def test_speak_reads_a_short_prompt_to_the_end() -> None:
+    if not speech.available():
+        pytest.skip("no speech engine (espeak-ng or say)")
+    proc = speech.speak("-- Why would you pick a hash index?")
+    assert proc is not None
+    assert proc.wait(timeout=30) == 0
+
+
+def test_speak_without_an_engine_returns_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    assert not speech.available()
+    assert speech.speak("Design a rate limiter.") is None
+    assert speech.speak("   ") is None

@@ -1,0 +1,170 @@
+"""Reattempt comparison and the progress dashboard (as data and as HTML text)."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+from coach.core.progress import compare, metrics_of, render_dashboard, write_dashboard
+from coach.core.report import render_report
+from tests.report_samples import (
+    ANSWER_ONE,
+    ANSWER_TWO,
+    btree_prompt,
+    dashboard_rows,
+    make_analysis,
+    silent_analysis,
+)
+from tests.test_report import HOSTILE, Page, sha256_source
+
+
+def _pair():
+    prompt = btree_prompt()
+    first = make_analysis(ANSWER_ONE, prompt=prompt)
+    return prompt, first, make_analysis(ANSWER_TWO, prompt=prompt)
+
+
+def test_metrics_of_reads_the_headline_numbers() -> None:
+    _, first, _ = _pair()
+    m = metrics_of(first)
+    assert m["score"] == first.score["total"]
+    assert m["wpm"] == first.wpm
+    assert m["fillers_per_min"] == first.extra["filler_stats"]["per_min"]
+    assert abs(m["hesitations_per_min"] - 3 / (first.speech_s / 60)) < 1e-9  # 3 "um"/"uh"
+    assert m["coverage"] == 0.75 and m["long_pauses"] == 2
+
+
+def test_compare_reports_deltas_with_direction() -> None:
+    _, first, second = _pair()
+    result = compare(first, second)
+    rows = {m["key"]: m for m in result["metrics"]}
+    assert rows["score"]["before"] == first.score["total"]
+    assert rows["score"]["after"] == second.score["total"]
+    assert rows["score"]["delta"] == second.score["total"] - first.score["total"]
+    assert rows["score"]["verdict"] == "better"
+    assert rows["fillers_per_min"]["after"] == 0 and rows["fillers_per_min"]["verdict"] == "better"
+    assert rows["reasoning_per_min"]["verdict"] == "better"
+    assert rows["long_pauses"]["delta"] == -2 and rows["long_pauses"]["verdict"] == "better"
+    assert rows["coverage"]["before"] == 75 and rows["coverage"]["after"] == 100
+    # the reverse comparison calls the same changes worse
+    backwards = {m["key"]: m for m in compare(second, first)["metrics"]}
+    assert backwards["score"]["verdict"] == "worse"
+    assert backwards["fillers_per_min"]["verdict"] == "worse"
+
+
+def test_pace_change_is_judged_against_the_target_band() -> None:
+    slow = make_analysis(ANSWER_TWO, word_s=0.6)  # ~100 wpm: below the 120-165 band
+    steady = make_analysis(ANSWER_TWO, word_s=0.42)  # ~143 wpm: inside the band
+    fast = make_analysis(ANSWER_TWO, word_s=0.3)  # ~200 wpm: above it
+    verdict = {
+        (a, b): {m["key"]: m for m in compare(x, y)["metrics"]}["wpm"]["verdict"]
+        for (a, x), (b, y) in [
+            (("slow", slow), ("steady", steady)),
+            (("fast", fast), ("steady", steady)),
+            (("steady", steady), ("fast", fast)),
+        ]
+    }
+    assert verdict[("slow", "steady")] == "better"  # faster, and that is an improvement
+    assert verdict[("fast", "steady")] == "better"  # slower, and that is an improvement too
+    assert verdict[("steady", "fast")] == "worse"
+
+
+def test_compare_key_points_newly_covered_and_lost() -> None:
+    _, first, second = _pair()
+    forward = compare(first, second)["key_points"]
+    assert [p["id"] for p in forward["newly_covered"]] == ["write-cost"]
+    assert forward["newly_covered"][0]["hits"] == ["write amplification"]
+    assert forward["lost"] == [] and len(forward["kept"]) == 3
+    backward = compare(second, first)["key_points"]
+    assert [p["id"] for p in backward["lost"]] == ["write-cost"]
+    assert compare(make_analysis(ANSWER_ONE), make_analysis(ANSWER_TWO))["key_points"] is None
+
+
+def test_compare_aligns_the_two_transcripts_word_by_word() -> None:
+    _, first, second = _pair()
+    result = compare(first, second)
+    ops = result["alignment"]
+    # read back, each side is exactly its transcript
+    assert " ".join(r["before"] for r in ops if r["before"]) == first.transcript
+    assert " ".join(r["after"] for r in ops if r["after"]) == second.transcript
+    assert ops[0] == {"op": "delete", "before": "So um", "after": ""}
+    assert any(r["op"] == "equal" and "range scans by time" in r["before"] for r in ops)
+    assert 0.3 < result["similarity"] < 0.9
+    same = compare(first, first)
+    assert [r["op"] for r in same["alignment"]] == ["equal"] and same["similarity"] == 1.0
+
+
+def test_compare_handles_a_silent_attempt() -> None:
+    _, first, _ = _pair()
+    result = compare(silent_analysis(), first)
+    assert result["alignment"] == [{"op": "insert", "before": "", "after": first.transcript}]
+    assert {m["key"]: m for m in result["metrics"]}["score"]["verdict"] == "better"
+
+
+def test_report_with_previous_shows_the_comparison() -> None:
+    prompt, first, second = _pair()
+    html = render_report(
+        second, prompt=prompt, recording_href="recording.wav", previous=first,
+        previous_href="../20261121-101500-btree-vs-hash/report.html",
+    )
+    page = Page(html)
+    text = page.visible_text
+    assert page.by_id("comparison") is not None
+    assert "Compared with your previous attempt" in text
+    assert "../20261121-101500-btree-vs-hash/report.html" in page.links
+    assert re.search(r"Score\s+80\s*/100\s+98\s*/100\s+\+18 ▲", text)
+    assert "Newly covered (1) B-tree inserts cost page writes" in text
+    assert "So um" in text  # the deleted words of the previous answer, shown in the alignment
+
+
+def test_dashboard_lists_every_attempt_with_trend_charts() -> None:
+    rows = dashboard_rows(9)
+    html = render_dashboard(rows, generated_at="2026-11-21 10:30")
+    page = Page(html)
+    attempts = [a["data-attempt"] for t, a in page.tags if t == "tr" and "data-attempt" in a]
+    assert sorted(attempts) == sorted(r["id"] for r in rows)
+    assert attempts[0] == rows[-1]["id"]  # newest first in the table
+    for row in rows:
+        assert row["report_href"] in page.links
+    # overall: one chart per metric, each with one point per attempt
+    overall = re.search(r'<section id="overall".*?</section>', html, re.DOTALL).group(0)
+    for key in ("score", "fillers_per_min", "wpm", "reasoning_per_min", "coverage"):
+        assert f'data-metric="{key}"' in overall
+    assert overall.count("<circle") == 9 * 4 + 6  # coverage: behavioral answers have none
+    pillars = [a["data-pillar"] for t, a in page.tags if "data-pillar" in a]
+    assert pillars == ["behavioral", "coding", "system-design"]
+    prompts = [a["data-prompt"] for t, a in page.tags if "data-prompt" in a]
+    assert set(prompts) == {"btree-vs-hash", "lru-cache", "conflict"}
+    assert "+30 since first" in page.visible_text
+
+
+def test_dashboard_has_csp_first_no_scripts_and_no_remote_urls() -> None:
+    rows = dashboard_rows(4)
+    rows[0] |= {"prompt_title": HOSTILE, "report_href": "javascript:alert(1)"}
+    html = render_dashboard(rows, generated_at=HOSTILE)
+    page = Page(html)
+    first_tag, first = page.head_children[0]
+    assert first_tag == "meta" and first["http-equiv"] == "Content-Security-Policy"
+    policy = first["content"] or ""
+    assert "script-src 'none'" in policy and "default-src 'none'" in policy
+    assert f"style-src {sha256_source(page.styles[0])}" in policy
+    assert page.scripts == []
+    assert not re.search(r"https?://", html)
+    assert "javascript:" not in " ".join(page.links)
+    assert page.visible_text.count('document.title="pwned"') >= 2
+
+
+def test_empty_dashboard_says_how_to_start(tmp_path: Path) -> None:
+    html = render_dashboard([], generated_at="now")
+    assert "No attempts yet" in Page(html).visible_text
+    target = tmp_path / "index.html"
+    write_dashboard(target, html)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_dashboard_tolerates_missing_metrics() -> None:
+    rows = dashboard_rows(2)
+    rows[1] |= {"score": None, "wpm": None, "coverage": None, "started_at": "not a date"}
+    html = render_dashboard(rows, generated_at="now")
+    assert rows[1]["id"] in html

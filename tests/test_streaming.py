@@ -1,0 +1,212 @@
+"""Transcribing while recording gives the same transcript as transcribing the file afterwards.
+
+Real speech (piper) goes through the real recorder (``FileSource`` -> queue -> writer thread ->
+WAV) into a ``StreamingTranscriber`` on the real model; the streamed transcript is compared with
+a whole-file pass over the WAV the recorder wrote, and with the script that was spoken.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.audio.decode import decode_audio
+from coach.audio.recorder import FileSource, Recorder
+from coach.core.model import Transcript, Word
+from coach.transcribe.streaming import StreamingTranscriber
+
+# A spoken answer with pauses of every length (commas, sentence ends, thinking pauses) and
+# fillers at the start of sentences, where chunk boundaries fall.
+SCRIPT: list[str | float] = [
+    "So, um, the first thing I would look at is the access pattern of the events table.", 0.5,
+    "If most queries ask for a range of time, a B-tree index keeps the keys in sorted order, "
+    "so range scans and order by are cheap.", 1.2,
+    "Uh, a hash index is great for exact lookups, like finding one user by their id, "
+    "but it cannot help with ordering at all.", 0.4,
+    "The trade-off is the cost of writes, because every insert has to update the index pages, "
+    "and with a write rate that grows quickly that cost adds up.", 2.0,
+    "Um, so my answer would be a B-tree on the timestamp column, and maybe a hash index on the "
+    "user id if exact lookups dominate.", 0.7,
+    "I would measure it first, though, because the planner might already do well enough.", 1.0,
+    "Uh, one more thing: a covering index can avoid reading the table at all for the hot query.",
+    0.6,
+    "That is the whole answer, and I am happy to go deeper into any part of it.", 1.5,
+]
+FILLERS = {"um", "uh", "er", "ah", "erm", "hmm"}
+
+
+def norm(text: str) -> list[str]:
+    """Lowercase words without punctuation; hyphens split ("trade-off" == "trade off")."""
+    return re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
+
+
+def wer(ref: list[str], hyp: list[str]) -> float:
+    """Word error rate of ``hyp`` against ``ref`` (Levenshtein over words)."""
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
+        prev = cur
+    return prev[-1] / max(1, len(ref))
+
+
+def script_words() -> list[str]:
+    return norm(" ".join(p for p in SCRIPT if isinstance(p, str)))
+
+
+def record_streaming(
+    audio: Path, out: Path, streamer: StreamingTranscriber, keep_up_s: float = 3.0
+) -> Path:
+    """Record ``audio`` through the real recorder into ``out``, feeding ``streamer``.
+
+    The file source runs faster than real time; holding the writer back while the streamer has
+    more than ``keep_up_s`` pending makes it chunk exactly as it would live (the recorder's
+    non-realtime source waits for room instead of dropping, so no audio is lost).
+    """
+
+    def on_block(block: np.ndarray, start_s: float) -> None:
+        streamer.feed(block, start_s)
+        while streamer.backlog_s > keep_up_s and streamer.error is None:
+            time.sleep(0.02)
+
+    recorder = Recorder(out, source=FileSource(audio, realtime=False), on_block=on_block)
+    recorder.start()
+    assert recorder.wait(timeout=300), "the file source did not end"
+    result = recorder.stop()
+    assert result.dropped_blocks == 0
+    return result.path
+
+
+@pytest.fixture(scope="module")
+def answer(speak) -> Path:
+    return speak("streaming-answer", SCRIPT)
+
+
+@pytest.fixture(scope="module")
+def streamed(answer: Path, transcriber, tmp_path_factory: pytest.TempPathFactory):
+    """(streamed transcript, whole-file transcript, streamer, live words) for the answer."""
+    live: list[Word] = []
+    streamer = StreamingTranscriber(transcriber, on_words=live.extend)
+    wav = record_streaming(answer, tmp_path_factory.mktemp("rec") / "answer.wav", streamer)
+    transcript = streamer.finish()
+    whole = transcriber.transcribe_file(wav)
+    return transcript, whole, streamer, live
+
+
+@pytest.mark.slow
+def test_streamed_transcript_matches_a_whole_file_pass(streamed) -> None:
+    transcript, whole, streamer, _ = streamed
+    assert isinstance(transcript, Transcript)
+    # The answer really was cut into several chunks, so boundaries were exercised.
+    assert streamer.stats.chunks >= 3, streamer.stats
+    got, ref = norm(transcript.text), norm(whole.text)
+    assert wer(ref, got) <= 0.1, (whole.text, transcript.text)
+    # Against what was actually said, streaming is no worse than the whole-file pass.
+    spoken = script_words()
+    assert wer(spoken, got) <= wer(spoken, ref) + 0.05, (transcript.text, whole.text)
+
+
+@pytest.mark.slow
+def test_no_word_lost_or_doubled_at_chunk_boundaries(streamed) -> None:
+    transcript, _, _, _ = streamed
+    got = norm(transcript.text)
+    # Each sentence starts and ends exactly once: the words next to every pause (where the
+    # chunks are cut) are all there, once.
+    sentences = [norm(p) for p in SCRIPT if isinstance(p, str)]
+    text = " ".join(got)
+    for words in sentences:
+        head = " ".join(w for w in words[:3] if w not in FILLERS)
+        tail = " ".join(words[-3:])
+        assert text.count(tail) == 1, (tail, transcript.text)
+        assert text.count(head) >= 1, (head, transcript.text)
+    # No stretch of the transcript is repeated (the typical overlap bug).
+    for i in range(len(got) - 4):
+        gram = " ".join(got[i : i + 5])
+        assert text.count(gram) == 1, (gram, transcript.text)
+
+
+@pytest.mark.slow
+def test_fillers_are_caught_in_every_chunk(streamed) -> None:
+    transcript, whole, _, _ = streamed
+    said = sum(1 for w in script_words() if w in FILLERS)
+    streamed_fillers = sum(1 for w in norm(transcript.text) if w in FILLERS)
+    whole_fillers = sum(1 for w in norm(whole.text) if w in FILLERS)
+    assert streamed_fillers >= min(whole_fillers, said) - 1, (transcript.text, whole.text)
+    assert streamed_fillers >= said // 2, transcript.text
+
+
+@pytest.mark.slow
+def test_timestamps_are_on_the_recording_timeline(streamed, answer: Path) -> None:
+    transcript, whole, _, _ = streamed
+    duration = decode_audio(answer).size / 16000
+    assert transcript.duration_s == pytest.approx(duration, abs=0.06)
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert all(0.0 <= w.start <= w.end <= transcript.duration_s for w in transcript.words)
+    # The same words sit at the same times as in the whole-file pass.
+    a = [norm(w.text) for w in whole.words]
+    b = [norm(w.text) for w in transcript.words]
+    matcher = SequenceMatcher(a=[" ".join(x) for x in a], b=[" ".join(x) for x in b])
+    shifts = [
+        abs(whole.words[m.a + k].start - transcript.words[m.b + k].start)
+        for m in matcher.get_matching_blocks()
+        for k in range(m.size)
+    ]
+    assert len(shifts) >= 0.9 * len(whole.words)
+    assert float(np.median(shifts)) <= 0.1
+    assert max(shifts) <= 1.0
+    # Speaking time over the whole recording agrees with the whole-file pass.
+    def speaking(t: Transcript) -> float:
+        return sum(e - s for s, e in t.speech_regions)
+
+    assert speaking(transcript) == pytest.approx(speaking(whole), rel=0.05)
+
+
+@pytest.mark.slow
+def test_live_words_arrive_before_stop_and_add_up_to_the_transcript(streamed) -> None:
+    transcript, _, _, live = streamed
+    assert [w.text for w in live] == [w.text for w in transcript.words]
+
+
+@pytest.mark.slow
+def test_memory_holds_only_the_pending_stretch(streamed) -> None:
+    _, _, streamer, _ = streamed
+    # The answer is ~75 s long, but never more than one chunk's audio was held at once.
+    assert streamer.stats.max_pending_s <= streamer.max_chunk_s + 5
+    assert streamer.backlog_s == 0.0
+
+
+def test_silence_is_never_sent_to_the_model(transcriber) -> None:
+    streamer = StreamingTranscriber(transcriber)
+    rng = np.random.default_rng(1)
+    for i in range(200):  # 10 s of a quiet room
+        streamer.feed((rng.standard_normal(800) * 1e-4).astype(np.float32), i * 0.05)
+    transcript = streamer.finish()
+    assert transcript is not None
+    assert transcript.words == () and transcript.no_speech
+    assert transcript.duration_s == pytest.approx(10.0)
+    assert streamer.stats.chunks == 0
+
+
+def test_finish_without_audio_gives_an_empty_transcript(transcriber) -> None:
+    streamer = StreamingTranscriber(transcriber)
+    transcript = streamer.finish()
+    assert transcript is not None and transcript.words == () and transcript.duration_s == 0.0
+    assert streamer.finish() == transcript  # calling it twice is harmless
+
+
+@pytest.mark.slow
+def test_falling_behind_gives_up_and_frees_the_audio(speak, transcriber) -> None:
+    """A streamer that cannot keep up returns None, so the caller transcribes the file."""
+    audio = decode_audio(speak("streaming-behind", ["One two three four five six seven."] * 3))
+    streamer = StreamingTranscriber(transcriber, max_backlog_s=1.0)
+    for i in range(0, audio.size, 800):
+        streamer.feed(audio[i : i + 800], i / 16000)
+    assert streamer.finish() is None
+    assert streamer.gave_up and streamer.backlog_s == 0.0

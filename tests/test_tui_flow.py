@@ -1,0 +1,172 @@
+"""The practice loop driven as a user would, with Pilot: real synthetic speech through the real
+recorder (a FileSource instead of a microphone), the real Whisper model, the real pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from coach.audio.recorder import FileSource, Recorder
+from coach.cli.common import Context, open_context
+from coach.core.attempts import iter_attempts
+from coach.tui.app import CoachApp
+from coach.tui.dialogs.confirm import ConfirmDialog
+from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.practice import RECORDING, PracticeScreen
+from coach.tui.screens.review import ReviewScreen
+from coach.tui.widgets.cards import MetricCard
+from coach.tui.widgets.transcript import TranscriptView
+
+SIZE = (120, 36)
+
+
+def make_ctx(home: Path, **settings: object) -> Context:
+    ctx = open_context(argparse.Namespace(home=str(home), prompts_dir=None))
+    ctx.settings = replace(ctx.settings, speak_prompt=False, **settings)
+    return ctx
+
+
+def file_recorder(audio: Path):
+    """A recorder whose input is a file of real speech instead of a microphone."""
+
+    def build(path: Path, **callbacks) -> Recorder:
+        return Recorder(path, source=FileSource(audio, realtime=False), **callbacks)
+
+    return build
+
+
+async def wait_for(pilot, condition, seconds: float = 120.0) -> None:
+    """Let the app run until ``condition()`` holds (workers report back by messages)."""
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the app never reached the expected state")
+
+
+@pytest.mark.slow
+async def test_whole_practice_loop(coach_home: Path, speak, transcriber) -> None:
+    answer = speak(
+        "tui-btree-answer",
+        ["I would pick a B-tree index, because range scans need the keys in sorted order.",
+         0.8, "Um, a hash index only gives constant time equality lookups."],
+    )
+    app = CoachApp(
+        make_ctx(coach_home),
+        recorder_factory=file_recorder(answer),
+        transcriber_factory=lambda ctx: transcriber,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        # filter: system design prompts mentioning "hash"
+        home.query_one("#pillar", Select).value = "system-design"
+        await pilot.click("#search")
+        await pilot.press(*"hash index")
+        await pilot.press("enter")  # back to the list
+        await pilot.pause()
+        shown = [p.id for p in home.shown]
+        assert "btree-vs-hash" in shown
+        assert all(p.pillar == "system-design" for p in home.shown)
+        table = home.query_one("#prompts", DataTable)
+        table.move_cursor(row=shown.index("btree-vs-hash"))
+        await pilot.press("enter")
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        assert practice.prompt.id == "btree-vs-hash"
+        assert "Prepare" in str(practice.query_one("#phase").render())
+
+        await pilot.press("space")  # skip the preparation
+        assert practice.state == RECORDING
+        await wait_for(pilot, lambda: practice.recorder.done.is_set())
+        await pilot.press("space")  # stop
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+
+        review = app.screen
+        words = " ".join(t.text.lower() for t in review.query_one(TranscriptView).tokens)
+        for expected in ("tree", "range", "sorted", "hash", "equality"):
+            assert expected in words
+        assert any(t.marker for t in review.query_one(TranscriptView).tokens)  # "because"
+        titles = {str(c.render()).split("\n")[0] for c in review.query(MetricCard)}
+        assert {"Score", "Pace", "Fillers", "Reasoning", "Key points"} <= titles
+        attempt = review.attempt
+        saved = json.loads((Path(attempt.folder) / "analysis.json").read_text())
+        assert saved["prompt_id"] == "btree-vs-hash"
+        assert (Path(attempt.folder) / "report.html").is_file()
+
+        await pilot.press("a")  # accept the proposed rating
+        await wait_for(pilot, lambda: review.rated is not None)
+        stored = json.loads((Path(attempt.folder) / "attempt.json").read_text())
+        assert stored["rating"] == review.rated
+
+        await pilot.press("f")  # answer the first follow-up right away
+        follow = app.screen
+        assert isinstance(follow, PracticeScreen)
+        assert follow.follows is not None and follow.follows.id == attempt.id
+        assert follow.question == follow.prompt.follow_ups[0]
+        await pilot.press("escape")  # nothing recorded yet: leaves without asking
+        assert isinstance(app.screen, HomeScreen)
+    # the analysed attempt is kept; the abandoned follow-up left nothing behind
+    assert [a.id for a in iter_attempts(coach_home)] == [attempt.id]
+
+
+@pytest.mark.slow
+async def test_cancel_asks_before_discarding(coach_home: Path, speak) -> None:
+    answer = speak("tui-short", ["A short answer about caching."])
+    app = CoachApp(
+        make_ctx(coach_home),
+        start_prompt="caching-strategies",
+        recorder_factory=file_recorder(answer),
+        transcriber_factory=lambda ctx: None,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: practice.recorder.done.is_set())
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # keep recording
+        assert app.screen is practice and practice.state == RECORDING
+        assert len(iter_attempts(coach_home)) == 1
+        await pilot.press("escape")
+        await pilot.press("y")  # discard
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert iter_attempts(coach_home) == []
+
+
+@pytest.mark.slow
+async def test_without_a_microphone_browsing_still_works(coach_home: Path) -> None:
+    """The real microphone check, against a device that does not exist."""
+    app = CoachApp(
+        make_ctx(coach_home, input_device="no-such-microphone-xyz"),
+        transcriber_factory=lambda ctx: None,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        await wait_for(pilot, lambda: app.mic_checked, 30)
+        status = str(home.query_one("#mic-status").render())
+        assert "Microphone problem" in status
+        assert "still browse" in status
+        # browsing still works
+        home.query_one("#level", Select).value = "staff"
+        await pilot.pause()
+        assert home.shown and all(p.level == "staff" for p in home.shown)
+        await pilot.press("enter")
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        await wait_for(pilot, lambda: practice.mic_problem is not None, 30)
+        assert "Cannot record" in str(practice.query_one("#mic-problem").render())
+        await pilot.press("space")  # nothing to record with: nothing happens
+        assert practice.recorder is None
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+    assert iter_attempts(coach_home) == []

@@ -1,0 +1,111 @@
+"""The practice app's plain logic: what the home lists, what the timer shows, what the review
+shows and how corrections accumulate. No terminal needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from coach.core.analysis import analyze
+from coach.core.model import KeyPoint, Prompt, Transcript, Word
+from coach.tui.logic import browse, review
+from coach.tui.logic.timebox import OK, OVER, WARN, timer_view
+
+
+def _prompt(pid: str, pillar: str, level: str, title: str, question: str = "Why?") -> Prompt:
+    return Prompt(pid, title, pillar, level, question, prep_seconds=5, answer_seconds=120)
+
+
+PROMPTS = [
+    _prompt("a", "system-design", "senior", "B-tree or hash index?", "Pick an index"),
+    _prompt("b", "behavioral", "staff", "A conflict you resolved"),
+    _prompt("c", "coding", "senior", "Reverse a linked list"),
+]
+
+
+class TestBrowse:
+    def test_filters_by_pillar_level_and_text(self) -> None:
+        assert [p.id for p in browse.visible(PROMPTS, {}, pillar="behavioral")] == ["b"]
+        assert [p.id for p in browse.visible(PROMPTS, {}, level="senior")] == ["c", "a"]
+        assert [p.id for p in browse.visible(PROMPTS, {}, text="INDEX")] == ["a"]
+        assert browse.visible(PROMPTS, {}, pillar="coding", text="index") == []
+
+    def test_due_prompts_come_first_then_new(self) -> None:
+        marks = {"b": browse.NEW, "c": browse.DUE}
+        assert [p.id for p in browse.visible(PROMPTS, marks)] == ["c", "b", "a"]
+        assert browse.practise_next(PROMPTS, marks).id == "c"
+        assert browse.practise_next(PROMPTS, {}) is None
+
+    def test_no_history_means_no_marks(self, coach_home) -> None:
+        assert browse.due_marks(coach_home, ["a", "b"]) == {}
+
+
+class TestTimer:
+    def test_turns_amber_near_the_end_and_red_past_it(self) -> None:
+        assert timer_view(30, 120).state == OK
+        assert timer_view(30, 120).label == "0:30  /  1:30 left"
+        assert timer_view(105, 120).state == WARN
+        late = timer_view(130, 120)
+        assert late.state == OVER
+        assert late.label == "2:10  over by 0:10"
+
+
+def _analysis():
+    words = (
+        Word("So", 0.0, 0.3), Word("um", 0.5, 0.8), Word("I", 1.0, 1.1),
+        Word("would", 1.1, 1.3), Word("pick", 1.3, 1.6), Word("a", 1.6, 1.7),
+        Word("B-tree", 1.7, 2.2), Word("because", 2.3, 2.7), Word("range", 2.8, 3.1),
+        Word("scans", 3.1, 3.5), Word("like", 3.6, 3.8), Word("this", 3.8, 4.0),
+    )
+    prompt = Prompt(
+        "p", "Index", "system-design", "senior", "Which index?", 5, 60,
+        key_points=(KeyPoint("range", "range scans", ("range scan", "range scans")),
+                    KeyPoint("hash", "hash lookups", ("constant time",))),
+    )
+    transcript = Transcript(words, 4.5, ((0.0, 4.0),))
+    return analyze(transcript, prompt=prompt), transcript, prompt
+
+
+class TestReview:
+    def test_tokens_mark_fillers_and_reasoning(self) -> None:
+        analysis, _, _ = _analysis()
+        tokens = review.tokens(analysis)
+        by_text = {t.text: t for t in tokens}
+        assert by_text["um"].filler
+        assert by_text["because"].marker
+        assert not by_text["B-tree"].filler
+        assert review.word_at(tokens, 1.4) == 4  # "pick"
+        assert review.word_at(tokens, -1.0) is None
+
+    def test_cards_and_checklist(self) -> None:
+        analysis, _, _ = _analysis()
+        titles = [c.title for c in review.cards(analysis)]
+        assert titles[0] == "Score"
+        assert {"Pace", "Fillers", "Reasoning", "Key points"} <= set(titles)
+        points = review.checklist(analysis)
+        assert [(p.text, p.covered) for p in points] == [
+            ("range scans", True), ("hash lookups", False)
+        ]
+        assert review.proposed_rating(analysis) in review.RATINGS
+
+    def test_correction_toggles_and_undoes(self) -> None:
+        analysis, transcript, prompt = _analysis()
+        um = review.tokens(analysis)[1]
+        corrections = review.toggle_filler([], um)
+        assert corrections == [{"word_index": 1, "text": "um", "filler": False}]
+        corrected = analyze(transcript, prompt=prompt, corrections=corrections)
+        assert not review.tokens(corrected)[1].filler
+        assert len(corrected.fillers) == len(analysis.fillers) - 1
+        # flipping it back removes the correction rather than stacking another one
+        assert review.toggle_filler(corrections, review.tokens(corrected)[1]) == []
+
+
+def test_logic_modules_do_not_import_textual() -> None:
+    """The app's logic stays usable (and testable) without Textual."""
+    code = (
+        "import sys, coach.tui.logic.browse, coach.tui.logic.review, "
+        "coach.tui.logic.timebox, coach.tui.logic.session; "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
