@@ -35,14 +35,21 @@ def pid_alive(pid: int) -> bool:
 
 
 def is_interrupted(attempt: Attempt) -> bool:
-    """A "recording" attempt whose recording process no longer runs."""
-    if attempt.state != "recording":
-        return False
+    """A take whose process died while recording it, or while analysing it after recording.
+
+    A "recording" attempt with no pid counts too (nothing can still be writing it); an
+    "analysing" one only with a pid, so an import being analysed by ``coach analyze`` (which
+    stores none) is never touched.
+    """
     pid = attempt.extra.get("pid")
+    recording = attempt.state == "recording"
+    analysing = attempt.state == "analysing" and attempt.source == "recording" and pid is not None
+    if not (recording or analysing):
+        return False
     try:
         return not pid_alive(int(pid))
     except (TypeError, ValueError):
-        return True  # no pid stored: nothing can still be writing it
+        return True
 
 
 def recover_interrupted(home: Path) -> list[Attempt]:

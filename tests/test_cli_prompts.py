@@ -74,17 +74,23 @@ def test_show_prints_the_question_key_points_and_follow_ups(coach_home: Path, ca
     write(coach_home / "prompts", "my-question", "Indexes")
     code, out, _ = run(capsys, "prompts", "show", "my-question")
     assert code == 0
-    for text in ("Indexes  [my-question]", "My own question about Indexes?",
-                 "- range: B-trees keep keys in order", '"range query", "sorted order"',
-                 "- What if it grows 100x?", "my-question.md"):
+    for text in (
+        "Indexes  [my-question]",
+        "My own question about Indexes?",
+        "- range: B-trees keep keys in order",
+        '"range query", "sorted order"',
+        "- What if it grows 100x?",
+        "my-question.md",
+    ):
         assert text in out, text
 
 
 def test_show_unknown_id_is_a_one_line_error(coach_home: Path, capsys) -> None:
     code, out, err = run(capsys, "prompts", "show", "no-such-prompt")
     assert code == 1 and out == ""
-    assert err.strip() == ("coach: error: unknown prompt id 'no-such-prompt' "
-                           "(see 'coach prompts list' for the ids)")
+    assert err.strip() == (
+        "coach: error: unknown prompt id 'no-such-prompt' (see 'coach prompts list' for the ids)"
+    )
 
 
 def test_a_prompts_dir_flag_overrides_a_builtin_or_user_prompt(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +132,23 @@ def test_replay_of_an_unknown_attempt_is_a_one_line_error(coach_home: Path) -> N
     assert result.returncode == 1
     assert "coach: error: no attempt '20990101-000000-nothing'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_take_early_and_keeps_it(answer: Path, coach_home: Path) -> None:
+    proc = subprocess.Popen([*COACH, "record", "--file", str(answer), "--seconds", "60", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        wavs = list((coach_home / "attempts").glob("*/recording.wav"))
+        if wavs and wavs[0].stat().st_size > 44 + 1.5 * 32000:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    data = json.loads(out)
+    assert data["state"] == "analysed"
+    assert 1.5 <= data["recording"]["seconds"] < 5.0
+    kept = read_wave(find_attempt(coach_home, data["attempt"]).recording_path)
+    np.testing.assert_array_equal(kept, read_wave(answer)[: len(kept)])

@@ -44,6 +44,8 @@ def words(text: str) -> list[Word]:
         ("it replicates to followers", "replication"),
         ("we normalised the schema", "normalization"),
         ("a read-heavy workload", "read heavy"),
+        ("codes of 7 characters", "seven characters"),
+        ("it fell by 90%", "percent"),
     ],
 )
 def test_matching_tolerates_inflection_hyphens_and_fillers(said: str, phrase: str) -> None:
@@ -77,7 +79,10 @@ def test_coverage_json_shape_and_hits_show_the_spoken_words() -> None:
     assert cov["prompt_id"] == "t" and cov["covered"] == 1 and cov["total"] == 2
     assert cov["ratio"] == 0.5
     assert cov["points"][0] == {
-        "id": "p0", "text": "point 0", "covered": True, "hits": ["consistent um hashing"]
+        "id": "p0",
+        "text": "point 0",
+        "covered": True,
+        "hits": ["consistent um hashing"],
     }
     assert cov["points"][1]["covered"] is False and cov["points"][1]["hits"] == []
 

@@ -46,8 +46,14 @@ def test_pause_threshold_is_configurable() -> None:
 
 
 def test_a_word_stretched_over_a_second_is_flagged_but_not_the_last_word() -> None:
-    ws = [Word("so", 0.0, 0.3), Word("the", 0.4, 1.9), Word("cache", 2.0, 2.3),
-          Word("internationalization", 2.4, 3.5), Word("end.", 3.6, 6.0)]
+    ws = [
+        Word("so", 0.0, 0.3),
+        Word("the", 0.4, 1.9),
+        Word("cache", 2.0, 2.3),
+        Word("internationalization", 2.4, 3.5),
+        Word("ummm,", 3.5, 3.55 + 1.2),
+        Word("end.", 4.8, 6.0),
+    ]
     res = measure(Transcript(tuple(ws), 6.0), Settings())
     assert [w.text for w in res.stretched] == ["the"]
     assert [(p.kind, p.start, p.end) for p in res.pauses] == [("stretched", 0.4, 1.9)]

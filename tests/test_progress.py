@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+from itertools import pairwise
 from pathlib import Path
 
 from coach.core.progress import compare, metrics_of, render_dashboard, write_dashboard
@@ -11,8 +12,12 @@ from coach.core.report import render_report
 from tests.report_samples import (
     ANSWER_ONE,
     ANSWER_TWO,
+    REAL_ONE,
+    REAL_TWO,
+    analyzed,
     btree_prompt,
     dashboard_rows,
+    library_prompt,
     make_analysis,
     silent_analysis,
 )
@@ -113,7 +118,8 @@ def test_report_with_previous_shows_the_comparison() -> None:
     assert page.by_id("comparison") is not None
     assert "Compared with your previous attempt" in text
     assert "../20261121-101500-btree-vs-hash/report.html" in page.links
-    assert re.search(r"Score\s+80\s*/100\s+98\s*/100\s+\+18 ▲", text)
+    assert re.search(r"Score\s+80\s*/100\s+98\s*/100\s+\+18 better", text)
+    assert re.search(r"Long pauses\s+2\s+0\s+−2 better", text)
     assert "Newly covered (1) B-tree inserts cost page writes" in text
     assert "So um" in text  # the deleted words of the previous answer, shown in the alignment
 
@@ -168,3 +174,14 @@ def test_dashboard_tolerates_missing_metrics() -> None:
     rows[1] |= {"score": None, "wpm": None, "coverage": None, "started_at": "not a date"}
     html = render_dashboard(rows, generated_at="now")
     assert rows[1]["id"] in html
+
+
+def test_alignment_of_different_answers_has_no_stray_anchors() -> None:
+    prompt = library_prompt()
+    first, second = analyzed(REAL_ONE, prompt), analyzed(REAL_TWO, prompt)
+    ops = compare(first, second)["alignment"]
+    assert " ".join(r["before"] for r in ops if r["before"]) == first.transcript
+    assert " ".join(r["after"] for r in ops if r["after"]) == second.transcript
+    inner = ops[1:-1]
+    assert all(len(r["before"].split()) >= 3 for r in inner if r["op"] == "equal")
+    assert all(a["op"] == "equal" or b["op"] == "equal" for a, b in pairwise(ops))

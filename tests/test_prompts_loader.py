@@ -41,15 +41,20 @@ POINTS = """\
     phrases: ["write amplification", 301]
 """
 STAR = "".join(
-    f"  - id: {p}\n    text: {p}\n    phrases: [\"{p} phrase\"]\n"
+    f'  - id: {p}\n    text: {p}\n    phrases: ["{p} phrase"]\n'
     for p in ("situation", "task", "action", "result")
 )
 
 
 def write(folder: Path, name: str, text: str | None = None, **fields: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    values = {"id": name, "title": "B-tree or hash?", "pillar": "system-design",
-              "points": POINTS, **fields}
+    values = {
+        "id": name,
+        "title": "B-tree or hash?",
+        "pillar": "system-design",
+        "points": POINTS,
+        **fields,
+    }
     path = folder / f"{name}.md"
     path.write_text(text if text is not None else GOOD.format(**values), encoding="utf-8")
     return path
@@ -79,8 +84,9 @@ def test_user_prompts_override_builtin_ones_by_id(tmp_path: Path) -> None:
     write(user1, "btree-vs-hash", title="Mine")
     write(user2, "btree-vs-hash", title="Mine, later")
     write(user2, "extra", title="Extra")
-    lib = load_library(builtin, [user1, user2, tmp_path / "missing"])
-    assert sorted(lib.prompts) == ["btree-vs-hash", "caching", "extra"]
+    single = write(tmp_path / "single", "one-file", title="A single file")
+    lib = load_library(builtin, [user1, user2, tmp_path / "missing", single])
+    assert sorted(lib.prompts) == ["btree-vs-hash", "caching", "extra", "one-file"]
     assert lib.prompts["btree-vs-hash"].title == "Mine, later"
     assert lib.sources["btree-vs-hash"] == user2 / "btree-vs-hash.md"
     assert lib.warnings == []
@@ -111,14 +117,19 @@ def test_parse_prompt_file_raises_a_one_line_coach_error(tmp_path: Path) -> None
         ("---\nid: x\ntitle: [oops\n---\nQ?\n", "yaml", "does not parse"),
         ("no front matter here\n", "front matter", "missing"),
         (GOOD.replace("title: {title}\n", ""), "title", "missing field"),
-        (GOOD.replace("answer_seconds: 120", "answer_seconds: -5"), "answer_seconds",
-         "positive number"),
-        (GOOD.replace("prep_seconds: 30", "prep_seconds: soon"), "prep_seconds",
-         "positive number"),
+        (
+            GOOD.replace("answer_seconds: 120", "answer_seconds: -5"),
+            "answer_seconds",
+            "positive number",
+        ),
+        (GOOD.replace("prep_seconds: 30", "prep_seconds: soon"), "prep_seconds", "positive number"),
         (GOOD.replace("level: senior", "level: junior"), "level", "unknown level 'junior'"),
         (GOOD.replace("{pillar}", "poetry"), "pillar", "unknown pillar 'poetry'"),
-        (GOOD.replace("Would you use", "").replace("a B-tree or a hash index, and why?", ""),
-         "question", "missing"),
+        (
+            GOOD.replace("Would you use", "").replace("a B-tree or a hash index, and why?", ""),
+            "question",
+            "missing",
+        ),
     ],
 )
 def test_checker_names_file_field_and_problem(tmp_path: Path, text, field, message) -> None:
@@ -132,21 +143,25 @@ def test_checker_names_file_field_and_problem(tmp_path: Path, text, field, messa
 def test_key_point_without_phrasings(tmp_path: Path) -> None:
     points = POINTS + "  - id: empty\n    text: Nothing to match\n"
     found = problems(write(tmp_path, "x", points=points))
-    assert ("key_points.empty.phrases",
-            "key point without phrasings (list the words that show it)") in found
+    assert (
+        "key_points.empty.phrases",
+        "key point without phrasings (list the words that show it)",
+    ) in found
 
 
 def test_too_few_or_too_many_key_points_and_follow_ups(tmp_path: Path) -> None:
     two = "".join(POINTS.splitlines(keepends=True)[:6])
     assert ("key_points", "has 2 key points; write 3 to 7") in problems(
-        write(tmp_path / "a", "x", points=two))
-    eight = "".join(
-        f"  - id: p{i}\n    text: t\n    phrases: [\"w{i}\"]\n" for i in range(8))
+        write(tmp_path / "a", "x", points=two)
+    )
+    eight = "".join(f'  - id: p{i}\n    text: t\n    phrases: ["w{i}"]\n' for i in range(8))
     assert ("key_points", "has 8 key points; write 3 to 7") in problems(
-        write(tmp_path / "b", "x", points=eight))
+        write(tmp_path / "b", "x", points=eight)
+    )
     text = GOOD.replace("  - What are the downsides?\n", "")
-    path = write(tmp_path / "c", "x", text=text.format(id="x", title="T", pillar="coding",
-                                                      points=POINTS))
+    path = write(
+        tmp_path / "c", "x", text=text.format(id="x", title="T", pillar="coding", points=POINTS)
+    )
     assert ("follow_ups", "has 1 follow-up(s); write at least 2") in problems(path)
     # quality problems are reported by the checker but do not stop the prompt loading
     assert parse_prompt_file(path).id == "x"
@@ -154,8 +169,10 @@ def test_too_few_or_too_many_key_points_and_follow_ups(tmp_path: Path) -> None:
 
 def test_behavioral_prompts_need_star_key_points(tmp_path: Path) -> None:
     found = problems(write(tmp_path / "a", "x", pillar="behavioral"))
-    assert ("key_points", "behavioral prompt without STAR key points: missing situation, "
-            "task, action, result") in found
+    assert (
+        "key_points",
+        "behavioral prompt without STAR key points: missing situation, task, action, result",
+    ) in found
     assert problems(write(tmp_path / "b", "x", pillar="behavioral", points=STAR)) == []
 
 
@@ -169,8 +186,11 @@ def test_duplicate_ids_in_one_folder(tmp_path: Path) -> None:
 
 def test_unknown_fields_and_bad_ids_are_reported(tmp_path: Path) -> None:
     text = GOOD.replace("notes: >", "keypoints: []\nnotes: >")
-    found = problems(write(tmp_path / "a", "x", text=text.format(
-        id="x", title="T", pillar="coding", points=POINTS)))
+    found = problems(
+        write(
+            tmp_path / "a", "x", text=text.format(id="x", title="T", pillar="coding", points=POINTS)
+        )
+    )
     assert ("keypoints", "unknown field (typo?)") in found
     found = problems(write(tmp_path / "b", "x", id="Has Spaces"))
     assert any(f == "id" and "lowercase" in m for f, m in found)
@@ -187,5 +207,6 @@ def test_the_builtin_library_loads_without_warnings() -> None:
         pytest.skip("no built-in prompts yet")
     lib = load_library(builtin, [])
     assert lib.warnings == []
-    assert len(lib.prompts) == len([p for p in builtin.glob("*.md")
-                                    if p.name.lower() != "readme.md"])
+    assert len(lib.prompts) == len(
+        [p for p in builtin.glob("*.md") if p.name.lower() != "readme.md"]
+    )

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -113,6 +114,20 @@ def test_a_take_still_recording_in_a_live_process_is_left_alone(coach_home: Path
     assert find_attempt(coach_home, attempt.id).state == "recording"
 
 
+def test_a_take_killed_while_being_analysed_is_recovered(coach_home: Path,
+                                                          answer: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    attempt = new_attempt(coach_home, None, state="analysing", extra={"pid": int(dead.stdout)})
+    with WavWriter(attempt.recording_path, 16000) as writer:
+        writer.write(read_wave(answer))
+    imported = new_attempt(coach_home, None, state="analysing", source="import")
+    [changed] = recover_interrupted(coach_home)
+    assert changed.id == attempt.id and changed.state == "recovered"
+    assert changed.recording_s == pytest.approx(len(read_wave(answer)) / 16000, abs=1e-3)
+    assert find_attempt(coach_home, imported.id).state == "analysing"  # not ours to touch
+
+
 def test_a_take_killed_before_its_file_existed_is_marked_failed(coach_home: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
@@ -157,9 +172,36 @@ def test_stream_that_stops_delivering_is_reported_and_kept(
     result = recorder.stop()
     assert len(problems) == 1 and says in problems[0]
     assert result.problems == problems
+    assert recorder.done.is_set() == (then == "die")  # a dead stream ends the take at once
     kept = read_wave(out)
     assert result.duration_s == len(kept) / 16000 == 1.0
     np.testing.assert_array_equal(kept, read_wave(answer)[:16000])
+
+
+class LosingCallbacks(FileSource):
+    """A live stream that silently loses every other callback (a writer blocking the callback,
+    an overloaded machine): no overflow flag, so only counting frames against the clock tells."""
+
+    paced_by_clock = True
+
+    def blocks(self, recorder: Recorder):
+        self.realtime = False  # paced here instead: every block's time passes, delivered or not
+        for index, block in enumerate(super().blocks(recorder)):
+            self._stop.wait(len(block) / recorder.rate)
+            if index % 2 == 0:
+                yield block
+
+
+def test_callbacks_lost_without_a_flag_are_noticed_against_the_clock(
+    answer: Path, tmp_path: Path
+) -> None:
+    problems: list[str] = []
+    recorder = Recorder(tmp_path / "lossy.wav", source=LosingCallbacks(answer),
+                        on_problem=problems.append)
+    recorder.start()
+    wait_for(lambda: problems, timeout=15)
+    recorder.stop()
+    assert len(problems) == 1 and "Audio is being lost" in problems[0]
 
 
 def test_only_silence_is_reported_and_kept(tmp_path: Path) -> None:
@@ -249,3 +291,90 @@ def test_disk_full_while_recording_is_a_clear_error_with_a_readable_file(
     assert soundfile.info(str(attempt.recording_path)).frames == len(kept)
     assert digest(earlier.path) == before  # earlier attempts untouched
     assert recover_interrupted(coach_home) == []  # nothing left half-recorded
+
+
+# ---------------------------------------------------------------------- 2b. a real audio server
+
+
+@pytest.fixture
+def pulse(tmp_path: Path):
+    """A private PulseAudio daemon with a null sink whose monitor is the default microphone."""
+    import shutil
+
+    if not all(shutil.which(tool) for tool in ("pulseaudio", "pactl", "paplay")):
+        pytest.skip("pulseaudio, pactl or paplay missing (apt-get install pulseaudio "
+                    "pulseaudio-utils libasound2-plugins)")
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(runtime)}
+    subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "--disallow-exit", "-n",
+                    "--load=module-native-protocol-unix"], env=env, check=True,
+                   capture_output=True)
+    try:
+        for args in (["load-module", "module-null-sink", "sink_name=vsink", "rate=16000",
+                      "channels=1"],
+                     ["load-module", "module-remap-source", "source_name=vmic",
+                      "master=vsink.monitor"],
+                     ["set-default-source", "vmic"]):
+            subprocess.run(["pactl", *args], env=env, check=True, capture_output=True)
+        pid = int(wait_for(lambda: (runtime / "pulse" / "pid").is_file()
+                           and (runtime / "pulse" / "pid").read_text().strip(), timeout=10))
+        yield env, pid
+    finally:
+        with_pid = runtime / "pulse" / "pid"
+        if with_pid.is_file():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(with_pid.read_text().strip()), signal.SIGCONT)
+        subprocess.run(["pulseaudio", "-k"], env=env, capture_output=True)
+
+
+RECORD_UNTIL_FAULT = """
+import json, sys, time
+from pathlib import Path
+from coach.audio.recorder import Recorder
+problems = []
+r = Recorder(Path(sys.argv[1]), device="pulse", on_problem=problems.append)
+r.start()
+deadline = time.monotonic() + 20
+while r.elapsed_s == 0 and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("STARTED", flush=True)        # the parent starts speaking now
+start = r.elapsed_s
+while r.elapsed_s < start + 1.5 and time.monotonic() < deadline:
+    time.sleep(0.05)
+print("FAULT", flush=True)          # the parent injects the fault now
+while not problems and time.monotonic() < deadline:
+    time.sleep(0.05)
+res = r.stop()
+print(json.dumps({"seconds": res.duration_s, "problems": res.problems}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [("kill", "input stream stopped"), ("freeze", "stopped sending audio")],
+)
+def test_audio_server_dying_or_freezing_mid_take_is_reported_and_kept(
+    pulse, answer: Path, tmp_path: Path, fault: str, says: str
+) -> None:
+    """The real PortAudio -> ALSA -> PulseAudio path; the server is killed (SIGKILL) or frozen
+    (SIGSTOP) while speech plays into the microphone."""
+    env, server_pid = pulse
+    out = tmp_path / "take.wav"
+    rec = subprocess.Popen([sys.executable, "-c", RECORD_UNTIL_FAULT, str(out)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert rec.stdout is not None and rec.stdout.readline().strip() == "STARTED"
+    player = subprocess.Popen(["paplay", "--device=vsink", str(answer)], env=env)
+    try:
+        assert rec.stdout.readline().strip() == "FAULT"
+        os.kill(server_pid, signal.SIGKILL if fault == "kill" else signal.SIGSTOP)
+        result = json.loads(rec.stdout.readline())
+    finally:
+        rec.wait(timeout=60)
+        player.kill()
+        player.wait()
+    assert len(result["problems"]) == 1 and says in result["problems"][0]
+    kept = read_wave(out)
+    assert len(kept) / 16000 == result["seconds"] >= 1.0
+    assert np.abs(kept).max() > 1000  # the speech captured before the fault is on disk

@@ -23,7 +23,10 @@ from coach.core.report import render_report, safe_href, write_report
 from tests.report_samples import (
     ANSWER_ONE,
     ANSWER_TWO,
+    REAL_ONE,
+    analyzed,
     btree_prompt,
+    library_prompt,
     make_analysis,
     silent_analysis,
 )
@@ -271,3 +274,25 @@ def test_write_report_is_atomic_and_user_only(tmp_path: Path, report: str) -> No
     assert target.read_text(encoding="utf-8") == report
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temp files left
+
+
+def test_report_of_the_real_analysis_engine() -> None:
+    """analyze() output for a built-in prompt renders with every flag and key point it found."""
+    prompt = library_prompt("btree-vs-hash")
+    analysis = analyzed(REAL_ONE, prompt)
+    html = render_report(analysis, prompt=prompt, recording_href="recording.wav")
+    page = Page(html)
+    assert re.findall(r'class="w f[^"]*"[^>]*>([^<]*)<', html) == [
+        w["text"] for w in analysis.words if w["filler"]
+    ]
+    assert re.findall(r'class="w[^"]*\bm\b[^"]*"[^>]*>([^<]*)<', html) == [
+        w["text"] for w in analysis.words if w["marker"]
+    ]
+    checklist = re.search(r'<ul class="checklist".*?</ul>', html, re.DOTALL).group(0)
+    covered = analysis.coverage["covered"]
+    assert checklist.count('<li class="yes">') == covered
+    assert checklist.count('<li class="no">') == len(prompt.key_points) - covered
+    assert f">{analysis.score['total']}<" in html
+    assert analysis.score["verdict"] in page.visible_text
+    for component in analysis.score["components"]:
+        assert component["band"] in page.visible_text

@@ -5,8 +5,14 @@ from __future__ import annotations
 from coach.config import Settings
 from coach.core.scoring import NO_SPEECH, Metrics, score
 
-GOOD = Metrics(wpm=140, hesitations_per_min=1, discourse_per_min=1, reasoning_per_min=3,
-               reasoning_count=6, long_pauses_per_min=0.5)
+GOOD = Metrics(
+    wpm=140,
+    hesitations_per_min=1,
+    discourse_per_min=1,
+    reasoning_per_min=3,
+    reasoning_count=6,
+    long_pauses_per_min=0.5,
+)
 
 
 def by_name(result: dict) -> dict[str, dict]:
@@ -55,10 +61,15 @@ def test_many_hesitations_cost_points() -> None:
 
 def test_coverage_and_time_box_only_with_a_prompt() -> None:
     assert set(by_name(score(GOOD, Settings()))) == {
-        "Pace", "Hesitations", "Discourse fillers", "Reasoning", "Long pauses"
+        "Pace",
+        "Hesitations",
+        "Discourse fillers",
+        "Reasoning",
+        "Long pauses",
     }
-    with_prompt = score(with_(coverage_ratio=0.2, answer_length_s=200, answer_seconds=120),
-                        Settings())
+    with_prompt = score(
+        with_(coverage_ratio=0.2, answer_length_s=200, answer_seconds=120), Settings()
+    )
     parts = by_name(with_prompt)
     assert parts["Key points"]["value"] == 20.0 and parts["Key points"]["points"] < 10
     assert parts["Time box"]["note"] == "over time" and parts["Time box"]["points"] < 5

@@ -61,23 +61,23 @@ def script_words() -> list[str]:
 
 
 def record_streaming(
-    audio: Path, out: Path, streamer: StreamingTranscriber, keep_up_s: float = 3.0
+    audio: Path, out: Path, streamer: StreamingTranscriber, keep_up_s: float = 0.5
 ) -> Path:
     """Record ``audio`` through the real recorder into ``out``, feeding ``streamer``.
 
     The file source runs faster than real time; holding the writer back while the streamer has
-    more than ``keep_up_s`` pending makes it chunk exactly as it would live (the recorder's
+    not looked at more than ``keep_up_s`` of audio makes it chunk exactly as it would live (the
     non-realtime source waits for room instead of dropping, so no audio is lost).
     """
 
     def on_block(block: np.ndarray, start_s: float) -> None:
         streamer.feed(block, start_s)
-        while streamer.backlog_s > keep_up_s and streamer.error is None:
+        while streamer.lag_s > keep_up_s and streamer.error is None and not streamer.gave_up:
             time.sleep(0.02)
 
     recorder = Recorder(out, source=FileSource(audio, realtime=False), on_block=on_block)
     recorder.start()
-    assert recorder.wait(timeout=300), "the file source did not end"
+    assert recorder.wait(timeout=120), "the file source did not end"
     result = recorder.stop()
     assert result.dropped_blocks == 0
     return result.path
@@ -114,17 +114,27 @@ def test_streamed_transcript_matches_a_whole_file_pass(streamed) -> None:
 
 @pytest.mark.slow
 def test_no_word_lost_or_doubled_at_chunk_boundaries(streamed) -> None:
-    transcript, _, _, _ = streamed
+    transcript, whole, _, _ = streamed
     got = norm(transcript.text)
+    ref = " ".join(norm(whole.text))
+    ref_plain = " ".join(w for w in norm(whole.text) if w not in FILLERS)
     # Each sentence starts and ends exactly once: the words next to every pause (where the
     # chunks are cut) are all there, once.
     sentences = [norm(p) for p in SCRIPT if isinstance(p, str)]
     text = " ".join(got)
+    plain = " ".join(w for w in got if w not in FILLERS)  # fillers are checked separately
     for words in sentences:
-        head = " ".join(w for w in words[:3] if w not in FILLERS)
+        head = " ".join([w for w in words if w not in FILLERS][:3])
         tail = " ".join(words[-3:])
-        assert text.count(tail) == 1, (tail, transcript.text)
-        assert text.count(head) >= 1, (head, transcript.text)
+        # (where the model misheard a phrase, it must be misheard the same way as in the
+        # whole-file pass, which is checked by the WER test)
+        if ref.count(tail) == 1:
+            assert text.count(tail) == 1, (tail, transcript.text)
+        if ref_plain.count(head) == 1:
+            assert plain.count(head) == 1, (head, transcript.text)
+    # Most sentence edges are recognised at all (so the checks above are not vacuous).
+    edges = [" ".join(w[-3:]) for w in sentences]
+    assert sum(ref.count(e) == 1 for e in edges) >= len(edges) - 2
     # No stretch of the transcript is repeated (the typical overlap bug).
     for i in range(len(got) - 4):
         gram = " ".join(got[i : i + 5])

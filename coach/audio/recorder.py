@@ -32,6 +32,7 @@ from coach.audio.wavfile import WavWriter
 from coach.errors import CoachError
 
 STALL_S = 1.5  # no block for this long while recording: the stream stopped delivering
+START_GRACE_S = 4.0  # the first block may take longer (PulseAudio needs ~1.7 s to start)
 SILENCE_CHECK_S = 3.0  # only silence for the first seconds: a muted or wrong microphone
 SILENCE_RMS = 3e-4  # about -70 dBFS: below any real microphone's noise floor
 LOSS_S = 2.0  # a live microphone this far behind the clock is losing callbacks silently
@@ -71,8 +72,10 @@ class Recorder:
     """Records to ``path`` until ``stop()``, the ``max_seconds`` limit, or the source ends.
 
     ``on_level(level)``, ``on_block(float32 mono block, start_s)`` and ``on_problem(message)``
-    are called from the writer thread, never from the audio callback. ``writer_delay_s`` is a
-    test hook that simulates a slow disk.
+    are called from the writer thread, never from the audio callback; they must return quickly
+    (post a message, put on a queue), or the writer falls behind and blocks get dropped.
+    ``done`` is set when the input ends by itself (limit, end of file, stream died, disk full).
+    ``writer_delay_s`` is a test hook that simulates a slow disk.
     """
 
     def __init__(
@@ -114,7 +117,7 @@ class Recorder:
         self._stall_reported = False
         self._drop_reported = False
         self._loss_reported = False
-        self._started_at = 0.0
+        self._clock_origin: float | None = None
         self._silence_peak = 0.0
         self._silence_checked = False
         self._stopping = threading.Event()
@@ -122,6 +125,7 @@ class Recorder:
         self._writer: WavWriter | None = None
         self._thread: threading.Thread | None = None
         self._started = False
+        self._result: RecordingResult | None = None
 
     # ------------------------------------------------------------------ caller side
 
@@ -160,7 +164,7 @@ class Recorder:
         except OSError as exc:
             raise CoachError(f"cannot create the recording {self.path}: {exc.strerror or exc}") \
                 from None
-        self._last_block_at = self._started_at = time.monotonic()
+        self._last_block_at = time.monotonic()
         self._thread = threading.Thread(target=self._run_writer, name="coach-writer", daemon=True)
         self._thread.start()
         try:
@@ -180,6 +184,8 @@ class Recorder:
         """Stop the source, write everything still queued, close the file (fsync)."""
         if not self._started or self._thread is None:
             raise RuntimeError("Recorder not started")
+        if self._result is not None:
+            return self._result
         self._stopping.set()
         try:
             self.source.stop()
@@ -194,7 +200,7 @@ class Recorder:
                 f"{self._dropped} audio blocks (about {lost:.1f} s) were dropped because the "
                 "disk could not keep up; the rest of the recording is intact"
             )
-        return RecordingResult(
+        self._result = RecordingResult(
             path=self.path,
             duration_s=self._frames_out / self.rate,
             dropped_blocks=self._dropped,
@@ -202,6 +208,7 @@ class Recorder:
             problems=list(self._problems),
             write_error=self._write_error,
         )
+        return self._result
 
     # ------------------------------------------------------------------ source side
 
@@ -223,6 +230,8 @@ class Recorder:
             last = True
         block = block.copy()
         self._last_block_at = time.monotonic()
+        if self._clock_origin is None:  # audio servers take a moment to start: clock from here
+            self._clock_origin = self._last_block_at - len(block) / self.rate
         if wait:
             while not self._stopping.is_set():
                 try:
@@ -246,11 +255,12 @@ class Recorder:
         if natural or self.done.is_set() or self._stopping.is_set():
             self.done.set()
             return
+        self._stall_reported = True
         self._report(
             "The input stream stopped (microphone unplugged or audio server gone); "
             f"kept the {self.elapsed_s:.1f} s captured so far"
         )
-        self._stall_reported = True
+        self.done.set()  # nothing more will come: let the caller finish the take
 
     # ------------------------------------------------------------------ writer thread
 
@@ -327,15 +337,24 @@ class Recorder:
         if self._stall_reported or self._stopping.is_set() or self.done.is_set():
             return
         now = time.monotonic()
-        if getattr(self.source, "paced_by_clock", False) and not self._loss_reported:
-            behind = (now - self._started_at) - self._frames_in / self.rate
+        origin = self._clock_origin
+        if origin is not None and getattr(self.source, "paced_by_clock", False) \
+                and not self._loss_reported:
+            behind = (now - origin) - self._frames_in / self.rate
             if behind > LOSS_S:
                 self._loss_reported = True
                 self._report(
                     f"Audio is being lost: the microphone delivered {behind:.1f} s less than "
                     "the clock says (the system is overloaded or the device is failing)"
                 )
-        if now - self._last_block_at > STALL_S:
+        if origin is None:
+            if now - self._last_block_at > START_GRACE_S:
+                self._stall_reported = True
+                self._report(
+                    f"The microphone has sent no audio in {START_GRACE_S:.0f} s: check it is "
+                    "connected and that the audio server is running"
+                )
+        elif now - self._last_block_at > STALL_S:
             self._stall_reported = True
             self._report(
                 "The microphone stopped sending audio (unplugged, or the audio server stopped?); "
@@ -386,12 +405,12 @@ class MicSource:
         return bool(self.stream is not None and self.stream.active)
 
     def stop(self) -> None:
+        """Abort rather than drain: a frozen audio server would make a drain hang for ages,
+        and the queue already holds everything the callback delivered."""
         if self.stream is None:
             return
         try:
-            self.stream.stop()
-        except Exception:
-            pass  # the device may already be gone; what was captured is in the queue
+            self.stream.abort(ignore_errors=True)
         finally:
             self.stream.close(ignore_errors=True)
             self.stream = None

@@ -11,12 +11,14 @@ import argparse
 import json
 import os
 import sys
+import time
 from typing import Any
 
 from coach.cli.common import open_context, warn
 from coach.errors import CoachError
 
 METER_WIDTH = 20
+STALL_GRACE_S = 5.0
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -114,8 +116,10 @@ def run_record(args: argparse.Namespace) -> int:
     except CoachError as exc:
         update_attempt(attempt, state="failed", error=str(exc))
         raise
+    # a stalled stream delivers nothing, so the audio limit alone could wait forever
+    deadline = time.monotonic() + seconds + STALL_GRACE_S
     try:
-        while not recorder.wait(0.1):
+        while not recorder.wait(0.1) and time.monotonic() < deadline:
             if tty:
                 print(_meter(recorder.elapsed_s, seconds, recorder.level), end="",
                       file=sys.stderr, flush=True)

@@ -99,17 +99,19 @@ def analyze(
     filler_idx = filler_word_indices(fillers, words)
     answer_seconds = prompt.answer_seconds if prompt else None
     pace = pace_mod.measure(transcript, settings, filler_idx, answer_seconds)
-    markers = reasoning_mod.find_markers(words, filler_idx)
+    stream = coverage_mod.Stream(coverage_mod.answer_terms(words, filler_idx))
+    markers = reasoning_mod.find_markers(words, filler_idx, stream)
     marker_idx: set[int] = set()
     for m in markers:
         marker_idx.add(m.word_index)
         for j in range(m.word_index + 1, len(words)):
             if words[j].end > m.end + 1e-6:
                 break
-            marker_idx.add(j)
+            if j not in filler_idx:  # "in, um, order to": the "um" stays a filler only
+                marker_idx.add(j)
     minutes = pace.talking_s / 60.0
     reasoning = reasoning_mod.summarize(markers, words, pace.talking_s)
-    cov = coverage_mod.check_coverage(words, prompt, filler_idx) if prompt else None
+    cov = coverage_mod.check_coverage(words, prompt, filler_idx, stream) if prompt else None
     content_words = sum(1 for i in pace_mod.spoken_words(words) if i not in filler_idx)
     no_speech = transcript.no_speech or content_words == 0
     metrics = None

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
+from coach.core.fillers import detect_fillers, filler_word_indices, hesitation_form
 from coach.core.model import Prompt, Word
 
 # At most this many other words may sit between two words of a phrase ("range of queries").
@@ -22,12 +24,21 @@ _SPLIT = re.compile(r"[\s/\-–—_]+")
 _IS_CONTRACTIONS = frozenset(
     ["that", "it", "what", "there", "here", "let", "he", "she", "who", "where", "how"]
 )
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_NUMBERS = {word: str(n) for n, word in enumerate(_NUMBER_WORDS.split())}
+_NUMBERS |= {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"}
 _STRIP = ".,!?;:\"'()[]{}…"
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stem so inflections meet: caching/cached/cache/caches -> "cach"."""
     w = word.lower()
+    if w in _NUMBERS:
+        return _NUMBERS[w]  # "seven characters" said, "7 characters" transcribed
     if len(w) <= 3:
         return w
     if w.endswith("ies") and len(w) > 4:
@@ -66,18 +77,23 @@ class Term:
     word_index: int
 
 
-def terms_of(text: str, word_index: int = -1) -> list[Term]:
+@lru_cache(maxsize=65536)
+def _pieces(text: str) -> tuple[tuple[str, str], ...]:
+    """(raw, stem) of each piece of one word; cached because answers repeat their words."""
     out = []
-    for piece in _SPLIT.split(text.lower().replace("\u2019", "'")):
+    text = text.lower().replace("\u2019", "'").replace("%", " percent")
+    for piece in _SPLIT.split(text):
         raw = piece.strip(_STRIP)
         if raw:
-            out.append(Term(raw, stem(raw), word_index))
-    return out
+            out.append((raw, stem(raw)))
+    return tuple(out)
 
 
-def answer_terms(
-    words: Sequence[Word], skip: set[int] | frozenset[int] = frozenset()
-) -> list[Term]:
+def terms_of(text: str, word_index: int = -1) -> list[Term]:
+    return [Term(raw, st, word_index) for raw, st in _pieces(text)]
+
+
+def answer_terms(words: Sequence[Word], skip: Set[int] = frozenset()) -> list[Term]:
     """Terms of every word not in ``skip`` (the fillers), keeping each word's index."""
     out: list[Term] = []
     for i, w in enumerate(words):
@@ -92,14 +108,20 @@ class Stream:
     def __init__(self, terms: Sequence[Term]) -> None:
         self.terms = list(terms)
         self.stems = [t.stem for t in self.terms]
-        # stem of a term glued to the next one: "trade" + "off" -> stem("tradeoff")
-        self.pairs = [stem(a.raw + b.raw) for a, b in pairwise(self.terms)]
-        self.pairs += [""] * (len(self.terms) - len(self.pairs))
         self.at: dict[str, list[int]] = {}
-        for i, (single, pair) in enumerate(zip(self.stems, self.pairs, strict=True)):
-            self.at.setdefault(single, []).append(i)
-            if pair:
-                self.at.setdefault(pair, []).append(i)
+        self.by_raw: dict[str, list[int]] = {}
+        for i, t in enumerate(self.terms):
+            self.at.setdefault(t.stem, []).append(i)
+            self.by_raw.setdefault(t.raw, []).append(i)
+        self._pairs: dict[int, str] = {}
+
+    def pair(self, i: int) -> str:
+        """Stem of term i glued to the next one: "trade" + "off" -> stem("tradeoff")."""
+        if i + 1 >= len(self.terms):
+            return ""
+        if i not in self._pairs:
+            self._pairs[i] = stem(self.terms[i].raw + self.terms[i + 1].raw)
+        return self._pairs[i]
 
     def _ways(self, i: int, phrase: Phrase, j: int) -> list[tuple[int, int]]:
         """Ways term i can match phrase term j: (terms used, phrase terms used)."""
@@ -108,9 +130,18 @@ class Stream:
             ways.append((1, 1))
         if self.stems[i] == phrase.pairs[j]:
             ways.append((1, 2))  # "tradeoff" said, "trade off" written
-        if self.pairs[i] == phrase.stems[j]:
+        if phrase.raws[j].startswith(self.terms[i].raw) and self.pair(i) == phrase.stems[j]:
             ways.append((2, 1))  # "trade off" said, "tradeoff" written
         return ways
+
+    def _starts(self, phrase: Phrase) -> list[int]:
+        starts = set(self.at.get(phrase.stems[0], ()))
+        if phrase.pairs[0]:
+            starts.update(self.at.get(phrase.pairs[0], ()))
+        first = phrase.raws[0]
+        for n in range(2, len(first)):  # "trade" said as the start of "tradeoff"
+            starts.update(self.by_raw.get(first[:n], ()))
+        return sorted(starts)
 
     def find(self, phrase: Phrase, max_gap: int = MAX_GAP) -> list[tuple[int, int]]:
         """Every (first, last) term span where ``phrase`` occurs, words <= max_gap apart."""
@@ -128,11 +159,8 @@ class Stream:
                         return end
             return None
 
-        starts = set(self.at.get(phrase.stems[0], ()))
-        if phrase.pairs[0]:
-            starts.update(self.at.get(phrase.pairs[0], ()))
         spans = []
-        for i in sorted(starts):
+        for i in self._starts(phrase):
             end = match(i, 0)
             if end is not None:
                 spans.append((i, end))
@@ -144,6 +172,7 @@ class Phrase:
     """A phrase to look for, as stems, plus each stem glued to the next (compound folding)."""
 
     text: str
+    raws: tuple[str, ...]
     stems: tuple[str, ...]
     pairs: tuple[str, ...]
 
@@ -151,7 +180,12 @@ class Phrase:
     def of(cls, text: str) -> Phrase:
         terms = terms_of(text)
         pairs = [stem(a.raw + b.raw) for a, b in pairwise(terms)] + [""]
-        return cls(text, tuple(t.stem for t in terms), tuple(pairs[: len(terms)]))
+        return cls(
+            text,
+            tuple(t.raw for t in terms),
+            tuple(t.stem for t in terms),
+            tuple(pairs[: len(terms)]),
+        )
 
 
 def _spoken(terms: Sequence[Term], words: Sequence[str], span: tuple[int, int]) -> str:
@@ -165,26 +199,26 @@ def check_coverage(
     words_or_text: Sequence[Word] | str,
     prompt: Prompt,
     skip: Set[int] | None = None,
+    stream: Stream | None = None,
 ) -> dict:
     """The coverage JSON for ``prompt``: each key point covered or not, with the words that hit.
 
     ``words_or_text`` is the transcript's words (fillers are found and removed unless ``skip``
-    gives their indices) or plain text (hesitations removed).
+    gives their indices) or plain text (hesitations removed). ``stream`` lets ``analyze`` share
+    the indexed answer with the reasoning markers instead of building it twice.
     """
     if isinstance(words_or_text, str):
-        from coach.core.fillers import hesitation_form
-
         terms = [t for t in terms_of(words_or_text) if not hesitation_form(t.raw)]
         texts: list[str] = []
     else:
         words = list(words_or_text)
-        if skip is None:
-            from coach.core.fillers import detect_fillers, filler_word_indices
-
-            skip = filler_word_indices(detect_fillers(words), words)
-        terms = answer_terms(words, skip)
+        if stream is None:
+            if skip is None:
+                skip = filler_word_indices(detect_fillers(words), words)
+            stream = Stream(answer_terms(words, skip))
+        terms = stream.terms
         texts = [w.text for w in words]
-    stream = Stream(terms)
+    stream = stream or Stream(terms)
     points = []
     for kp in prompt.key_points:
         hits: list[str] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach.config import Settings
 from coach.core.model import Filler, Word
@@ -65,6 +66,15 @@ NUMBER_WORDS = _set(
     "thousand million billion half a"
 )
 SINGLE_DISCOURSE = ("basically", "literally", "actually")
+INTERJECTIONS = _set("okay ok well yeah alright sure right now")
+# "you know" after these is a verb: "do you know", "as you know", "if you know the key".
+KNOW_AS_VERB_AFTER = _set(
+    "do did don't didn't if as would what whether let you we they i might may to"
+)
+# "right?" after these is a word, not a tag: "Is that right?", "turn right?".
+RIGHT_AS_WORD_AFTER = _set(
+    "is that that's it it's all am turn the not i you're be was are on to left"
+)
 
 
 @dataclass(frozen=True)
@@ -85,24 +95,24 @@ def normalize(text: str) -> str:
     return text.strip(' \t\n.,!?;:"()[]{}…-–—').strip("'")
 
 
+@lru_cache(maxsize=65536)
+def _shape(text: str) -> tuple[str, bool, bool, bool]:
+    """(norm, comma after, sentence end, question) of one word; cached, words repeat."""
+    raw = text.strip().replace("\u2026", "...")
+    tail = raw.rstrip("\"')]")
+    return (
+        normalize(raw),
+        tail.endswith((",", ";", ":", "-", "—", "–")),
+        tail.endswith((".", "!", "?")),
+        tail.endswith("?"),
+    )
+
+
 def tokenize(words: Sequence[Word]) -> list[Token]:
-    tokens = []
-    for w in words:
-        raw = w.text.strip().replace("\u2026", "...")
-        tail = raw.rstrip("\"')]")
-        tokens.append(
-            Token(
-                norm=normalize(raw),
-                comma_after=tail.endswith((",", ";", ":", "-", "—", "–")),
-                sentence_end=tail.endswith((".", "!", "?")),
-                question=tail.endswith("?"),
-                start=w.start,
-                end=w.end,
-            )
-        )
-    return tokens
+    return [Token(*_shape(w.text), start=w.start, end=w.end) for w in words]
 
 
+@lru_cache(maxsize=4096)
 def hesitation_form(norm: str) -> str | None:
     """The canonical hesitation ("um", "uh", ...) a word spells, or None ("uhm" -> "um")."""
     norm = norm.replace("-", "")
@@ -159,49 +169,46 @@ def _is_number(norm: str) -> bool:
 
 
 def _like(c: _Context, i: int) -> bool:
+    """ "Like" set off by commas or hesitations, or before a number ("like 10 servers").
+
+    A comma before it is not enough: "a key, like the user id" is "such as".
+    """
     prev = c.norm(c.prev_word(i))
     if prev in LIKE_BLOCKERS or prev.endswith("'d"):
         return False
     nxt = c.next_word(i)
-    if nxt >= 0 and c.norm(nxt) in {"to", "this", "that"} and not c.t[i].comma_after:
-        return False  # "like to", "like this": a verb or a comparison
-    if nxt >= 0 and c.norm(nxt) in PRONOUN_SUBJECTS and not c.t[i].comma_after:
-        return False  # "like I said", "like we discussed"
-    if c.t[i].comma_after or c.boundary_before(i):
+    if c.t[i].comma_after:
         return True
+    if nxt >= 0 and c.norm(nxt) in {"to", "this", "that"} | PRONOUN_SUBJECTS:
+        return False  # "like to", "like this", "like I said": a verb or a comparison
     if (i > 0 and c.hes[i - 1]) or (i + 1 < len(c.t) and c.hes[i + 1]):
         return True
-    j = c.prev_word(i)
-    if j >= 0 and c.t[j].comma_after:
-        return True
     if prev in {"and", "but", "so"} and nxt >= 0:
-        return True  # "and like the cache ..."
+        return True  # "and like the queue grew"
     return nxt >= 0 and _is_number(c.norm(nxt))
+
+
+def _set_off(c: _Context, i: int) -> bool:
+    """Word i stands apart: a comma after it or before it, an utterance edge, a hesitation.
+
+    Used for "actually", which is often meant ("I'd actually measure it") and only a filler
+    when it is set off ("Actually, ...", "it's, actually, fine").
+    """
+    j = c.prev_word(i)
+    return (
+        c.t[i].comma_after
+        or c.boundary_before(i)
+        or (j >= 0 and c.t[j].comma_after)
+        or (i > 0 and c.hes[i - 1])
+        or (i + 1 < len(c.t) and c.hes[i + 1])
+    )
 
 
 def _you_know(c: _Context, i: int) -> bool:
     """Word i is "you", i+1 is "know"."""
     prev = c.norm(c.prev_word(i))
-    if prev in {
-        "do",
-        "did",
-        "don't",
-        "didn't",
-        "if",
-        "as",
-        "would",
-        "what",
-        "whether",
-        "let",
-        "you",
-        "we",
-        "they",
-        "i",
-        "might",
-        "may",
-        "to",
-    }:
-        return False
+    if prev in KNOW_AS_VERB_AFTER:
+        return False  # "do you know", "as you know", "if you know the key"
     if c.boundary_after(i + 1):
         return True
     nxt = c.next_word(i + 1)
@@ -227,61 +234,44 @@ def _hedge_of(c: _Context, i: int) -> bool:
     nxt = c.next_word(i + 1)
     if nxt >= 0 and c.norm(nxt) in {"thing", "things", "stuff"}:
         return False  # "sort of thing" is a noun phrase
-    if prev in HEDGE_OPENERS or c.t[i + 1].comma_after:
-        return True
+    if prev in HEDGE_OPENERS or c.t[i + 1].comma_after or c.boundary_before(i):
+        return True  # "it's kind of slow", "Sort of a classic trade-off."
     return (i > 0 and c.hes[i - 1]) or (j >= 0 and c.t[j].comma_after)
 
 
 def _so(c: _Context, i: int) -> bool:
-    """ "So" opening an utterance: "So, ..." or the answer's first word; "so that" is a reason."""
+    """ "So" opening an utterance ("So, ...", "It failed. So we ..."); "so that" is a reason.
+
+    An utterance opens after . ? !, after a silence, at the answer's start, or after an
+    interjection that itself opens one ("Okay so ..."). "And so, my fellow Americans" is
+    mid-sentence and not counted.
+    """
     nxt = c.next_word(i)
     if nxt >= 0 and c.norm(nxt) in SO_NOT_FILLER_NEXT:
         return False
     if c.t[i].sentence_end or c.t[i].question:
         return False  # "I think so." / "So?"
+    if c.boundary_before(i):
+        return True
     j = c.prev_word(i)
-    if j >= 0 and not c.boundary_before(i):
-        return False  # "And so, my fellow Americans": mid-sentence
-    if j < 0 or c.t[i].start - c.t[j].end >= c.long_gap:
-        return True  # the answer's first word, or the first after a long pause
-    if i > 0 and c.hes[i - 1]:
-        return True  # "... was slow. Um, so we ..."
-    return c.t[i].comma_after
+    return c.norm(j) in INTERJECTIONS and c.boundary_before(j)
 
 
 def _right_tag(c: _Context, i: int) -> bool:
-    tok = c.t[i]
-    if not tok.question:
+    """ "right?" as a question tag: set off by a comma ("..., right?"), ending the clause.
+
+    Without the comma it is usually the word itself ("did we pick right?", "Is that right?").
+    """
+    if not c.t[i].question:
         return False
     j = c.prev_word(i)
-    if j < 0:
+    if j < 0 or c.norm(j) in RIGHT_AS_WORD_AFTER:
         return False
-    if c.t[j].comma_after:
-        return True
-    return c.norm(j) not in {
-        "is",
-        "that",
-        "that's",
-        "it",
-        "it's",
-        "all",
-        "am",
-        "turn",
-        "the",
-        "not",
-        "i",
-        "you're",
-        "be",
-        "was",
-        "are",
-        "on",
-        "to",
-        "left",
-    }
+    return c.t[j].comma_after or c.hes[i - 1]
 
 
 def _phrases(settings: Settings) -> tuple[set[str], list[tuple[str, ...]]]:
-    ignored = {normalize(x) for x in settings.ignored_fillers}
+    ignored = {hesitation_form(normalize(x)) or normalize(x) for x in settings.ignored_fillers}
     extra = [tuple(normalize(p) for p in x.split()) for x in settings.extra_fillers]
     return ignored, [e for e in extra if e and all(e)]
 
@@ -307,9 +297,8 @@ def detect_fillers(words: Sequence[Word], settings: Settings | None = None) -> l
             (e for e in extra if tuple(t.norm for t in tokens[i : i + len(e)]) == e), None
         )
         if matched:
-            kind = (
-                "hesitation" if len(matched) == 1 and hesitation_form(matched[0]) else ("discourse")
-            )
+            single = len(matched) == 1 and hesitation_form(matched[0])
+            kind = "hesitation" if single else "discourse"
             add(" ".join(matched), kind, i, i + len(matched) - 1)
             i += len(matched)
             continue
@@ -330,12 +319,7 @@ def detect_fillers(words: Sequence[Word], settings: Settings | None = None) -> l
             or (w == "like" and _like(c, i))
             or (w == "so" and _so(c, i))
             or (w == "right" and _right_tag(c, i))
-            or (
-                w in SINGLE_DISCOURSE
-                and not (
-                    w == "actually" and c.norm(c.prev_word(i)) in {"what", "how", "which", "who"}
-                )
-            )
+            or (w in SINGLE_DISCOURSE and (w != "actually" or _set_off(c, i)))
         ):
             add(w, "discourse", i, i)
         i += 1

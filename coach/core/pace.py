@@ -12,20 +12,24 @@ Choices, stated once:
   the first word is *time to first word*, never a pause.
 * A single word Whisper stretches over ``stretched_word_s`` or more is how a dropped filler or a
   held syllable shows up; it is reported as a pause of kind "stretched" (the last word is
-  exempt: Whisper often stretches it to the end of the segment).
+  exempt: Whisper often stretches it to the end of the segment; so are hesitations, which are
+  already counted as fillers).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from itertools import pairwise
 
 from coach.config import Settings
+from coach.core.fillers import hesitation_form, normalize
 from coach.core.model import Pause, Transcript, Word
 
 WINDOW_S = 30.0
 MIN_WINDOW_S = 5.0  # a final window shorter than this is left out (too noisy)
+_HAS_WORD = re.compile(r"\w")
 SECONDS_PER_LETTER = 0.12  # long words are allowed longer before they count as "stretched"
 
 
@@ -59,7 +63,7 @@ def _merged(regions: Sequence[tuple[float, float]], duration: float) -> list[tup
 
 def spoken_words(words: Sequence[Word]) -> list[int]:
     """Indices of words with any letters or digits (Whisper sometimes emits bare "...")."""
-    return [i for i, w in enumerate(words) if any(ch.isalnum() for ch in w.text)]
+    return [i for i, w in enumerate(words) if _HAS_WORD.search(w.text)]
 
 
 def find_pauses(words: Sequence[Word], settings: Settings) -> tuple[list[Pause], list[Word]]:
@@ -70,9 +74,10 @@ def find_pauses(words: Sequence[Word], settings: Settings) -> tuple[list[Pause],
         if cur.start - prev.end >= settings.pause_threshold_s:
             pauses.append(Pause(prev.end, cur.start, "gap"))
     for w in words[:-1]:
+        if w.end - w.start < settings.stretched_word_s or hesitation_form(normalize(w.text)):
+            continue  # a long "ummm" is already counted as a filler
         letters = sum(ch.isalpha() for ch in w.text)
-        limit = max(settings.stretched_word_s, SECONDS_PER_LETTER * letters)
-        if w.end - w.start >= limit:
+        if w.end - w.start >= SECONDS_PER_LETTER * letters:
             stretched.append(w)
             pauses.append(Pause(w.start, w.end, "stretched"))
     pauses.sort(key=lambda p: p.start)

@@ -138,7 +138,7 @@ def compare(a: Analysis, b: Analysis) -> dict[str, Any]:
     )
     alignment = [
         {"op": op, "before": " ".join(words_a[i1:i2]), "after": " ".join(words_b[j1:j2])}
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        for op, i1, i2, j1, j2 in _merge_short_matches(matcher.get_opcodes())
     ]
     return {
         "metrics": metrics,
@@ -148,6 +148,31 @@ def compare(a: Analysis, b: Analysis) -> dict[str, Any]:
         "score_before": before["score"],
         "score_after": after["score"],
     }
+
+
+MIN_ANCHOR_WORDS = 3  # shorter common runs between changes ("so I", "of") are coincidence
+
+
+def _merge_short_matches(
+    opcodes: list[tuple[str, int, int, int, int]],
+) -> list[tuple[str, int, int, int, int]]:
+    """Fold short common runs that sit between changes into one changed block, so the
+    alignment pairs up what was really said the same way instead of stray "of"s and "I"s."""
+    merged: list[tuple[str, int, int, int, int]] = []
+    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        inner = 0 < k < len(opcodes) - 1
+        if op == "equal" and inner and i2 - i1 < MIN_ANCHOR_WORDS:
+            op = "replace"
+        if merged and op != "equal" and merged[-1][0] != "equal":
+            _, a1, _, b1, _ = merged[-1]
+            merged[-1] = ("replace", a1, i2, b1, j2)
+            continue
+        merged.append((op, i1, i2, j1, j2))
+    return [
+        ("delete" if j1 == j2 else "insert" if i1 == i2 else op, i1, i2, j1, j2)
+        if op != "equal" else (op, i1, i2, j1, j2)
+        for op, i1, i2, j1, j2 in merged
+    ]
 
 
 def _key_point_changes(

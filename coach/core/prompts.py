@@ -174,9 +174,8 @@ def validate(path: Path) -> tuple[Prompt | None, list[Problem]]:
         problem("id", "must be lowercase letters, digits and dashes (e.g. btree-vs-hash)")
     elif isinstance(pid, str) and pid != path.stem:
         problem("id", f"'{pid}' does not match the file name '{path.name}'", blocking=False)
-    for key in ("title",):
-        if data.get(key) not in (None, "") and not isinstance(data[key], str):
-            problem(key, "must be text")
+    if data.get("title") not in (None, "") and not isinstance(data["title"], str):
+        problem("title", "must be text")
     if data.get("pillar") not in (None, "") and data["pillar"] not in PILLARS:
         problem("pillar", f"unknown pillar '{data['pillar']}' (one of: {', '.join(PILLARS)})")
     if data.get("level") not in (None, "") and data["level"] not in LEVELS:
@@ -192,13 +191,14 @@ def validate(path: Path) -> tuple[Prompt | None, list[Problem]]:
         if data.get(key) not in (None, "") and not _positive(data[key]):
             problem(key, f"time box must be a positive number of seconds, got {data[key]!r}")
     points = _key_points(data.get("key_points"), problem) if "key_points" in data else ()
-    if points and not 3 <= len(data["key_points"]) <= 7:
+    raw_points = data.get("key_points")
+    if isinstance(raw_points, list) and raw_points and not 3 <= len(raw_points) <= 7:
         problem(
             "key_points", f"has {len(data['key_points'])} key points; write 3 to 7", blocking=False
         )
     follow_ups = data.get("follow_ups") or []
     if not _str_list(follow_ups):
-        problem("follow_ups", "must be a list of questions")
+        problem("follow_ups", "must be a list of questions", blocking=False)
         follow_ups = []
     elif len(follow_ups) < 2:
         problem(
@@ -255,7 +255,7 @@ def load_library(builtin_dir: Path, user_dirs: Sequence[Path] = ()) -> Library:
     """
     library = Library()
     for folder in [Path(builtin_dir), *map(Path, user_dirs)]:
-        for path in prompt_files(folder):
+        for path in _expand([folder]) if folder.exists() else []:
             prompt, problems = validate(path)
             if prompt is None:
                 first = next(p for p in problems if p.blocking)

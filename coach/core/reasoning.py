@@ -13,9 +13,11 @@ from collections.abc import Sequence, Set
 from typing import Any
 
 from coach.core.coverage import Phrase, Stream, answer_terms
+from coach.core.fillers import normalize
 from coach.core.model import Marker, Word
 
-# Canonical marker -> the spellings that say it (matched as light stems, hyphens folded).
+# Marker family -> the spellings that say it (matched as light stems, hyphens folded). A found
+# marker's text is what was said ("tradeoffs", "the benefit"), lowercased.
 MARKERS: dict[str, tuple[str, ...]] = {
     "because": ("because", "cuz", "because of"),
     "so that": ("so that",),
@@ -77,10 +79,15 @@ _SINCE_TIME = frozenset(
 )
 
 
-def find_markers(words: Sequence[Word], skip: Set[int] = frozenset()) -> list[Marker]:
-    """Reasoning markers in ``words`` in order, ignoring the words in ``skip`` (fillers)."""
-    terms = answer_terms(words, skip)
-    stream = Stream(terms)
+def find_markers(
+    words: Sequence[Word], skip: Set[int] = frozenset(), stream: Stream | None = None
+) -> list[Marker]:
+    """Reasoning markers in ``words`` in order, ignoring the words in ``skip`` (fillers).
+
+    ``stream`` is the already indexed answer (``Stream(answer_terms(words, skip))``), if any.
+    """
+    stream = stream or Stream(answer_terms(words, skip))
+    terms = stream.terms
     taken: set[int] = set()
     found: list[Marker] = []
     for name, phrase in _PHRASES:
@@ -91,7 +98,8 @@ def find_markers(words: Sequence[Word], skip: Set[int] = frozenset()) -> list[Ma
                 continue
             taken.update(range(first, last + 1))
             w0, w1 = terms[first].word_index, terms[last].word_index
-            found.append(Marker(name, words[w0].start, words[w1].end, w0))
+            spoken = " ".join(normalize(words[k].text) for k in range(w0, w1 + 1) if k not in skip)
+            found.append(Marker(spoken, words[w0].start, words[w1].end, w0))
     return sorted(found, key=lambda m: (m.start, m.word_index))
 
 

@@ -71,7 +71,7 @@ def content_security_policy(*, script: str | None, style: str) -> str:
     script_src = csp_hash(script) if script is not None else "'none'"
     return (
         f"default-src 'none'; script-src {script_src}; style-src {csp_hash(style)}; "
-        "media-src 'self' file: data: blob:; img-src data:; base-uri 'none'; form-action 'none'"
+        "media-src 'self' file: data:; img-src data:; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -219,7 +219,25 @@ def _transcript_items(words: list[dict[str, Any]], analysis: Analysis) -> list[d
                 items.append({"kind": "pause", "duration": pauses[k].duration})
             k += 1
         items.append({"kind": "word", **word})
-    return items
+    return _group_phrases(items)
+
+
+def _group_phrases(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join runs of filler words ("you know") or marker words ("instead of") into one
+    highlighted phrase, so a two-word marker reads as one chip rather than two."""
+    grouped: list[dict[str, Any]] = []
+    for item in items:
+        tag = None
+        if item["kind"] == "word":
+            tag = "f" if item["filler"] else "m" if item["marker"] else None
+        last = grouped[-1] if grouped else None
+        if tag and last and last["kind"] == "phrase" and last["tag"] == tag:
+            last["words"].append(item)
+        elif tag:
+            grouped.append({"kind": "phrase", "tag": tag, "words": [item]})
+        else:
+            grouped.append(item)
+    return grouped
 
 
 def _follows_view(follows: dict | None) -> dict[str, Any] | None:

@@ -103,6 +103,7 @@ class StreamingTranscriber:
         self._blocks: list[np.ndarray] = []  # fed, not yet taken by the worker
         self._fed = 0  # samples fed in total (the recording's length)
         self._new = 0  # samples fed since the worker last looked
+        self._decided = 0  # samples already transcribed or found silent (the rest is backlog)
         self._finishing = False
         self._finished: Transcript | None = None
 
@@ -134,7 +135,12 @@ class StreamingTranscriber:
             self._blocks.append(x.copy())
             self._fed += x.size
             self._new += x.size
-            if self._new >= EVAL_EVERY_S * self.rate:
+            if self._fed - self._decided > self.max_backlog_s * self.rate:
+                log.warning("streaming transcription gave up: it fell behind the recording")
+                self.gave_up = True
+                self._blocks.clear()
+                self._lock.notify()
+            elif self._new >= EVAL_EVERY_S * self.rate:
                 self._lock.notify()
 
     __call__ = feed  # so a streamer can be passed directly as the recorder's on_block
@@ -149,6 +155,16 @@ class StreamingTranscriber:
         with self._lock:
             waiting = sum(b.size for b in self._blocks)
         return (waiting + self._pending.size) / self.rate
+
+    @property
+    def lag_s(self) -> float:
+        """Seconds of audio fed that the worker has not looked at yet (it is busy transcribing).
+
+        Live, this stays well under a second; a non-realtime source (tests, benchmarks) can hold
+        the recorder's writer back while it is large to chunk exactly as a live recording would.
+        """
+        with self._lock:
+            return sum(b.size for b in self._blocks) / self.rate
 
     def words(self) -> list[Word]:
         """The words transcribed so far (a copy; for a live transcript)."""
@@ -199,9 +215,6 @@ class StreamingTranscriber:
                     self._pending = np.concatenate([self._pending, *blocks])
                 pending_s = self._pending.size / self.rate
                 self.stats.max_pending_s = max(self.stats.max_pending_s, pending_s)
-                if not finishing and pending_s > self.max_backlog_s:
-                    self._give_up(f"fell {pending_s:.0f} s behind the recording")
-                    return
                 while True:
                     cut = self._find_cut(final=finishing)
                     if cut is None:
@@ -216,13 +229,6 @@ class StreamingTranscriber:
             with self._lock:
                 self._blocks.clear()
             self._pending = np.zeros(0, np.float32)
-
-    def _give_up(self, why: str) -> None:
-        log.warning("streaming transcription gave up: %s", why)
-        with self._lock:
-            self.gave_up = True
-            self._blocks.clear()
-        self._pending = np.zeros(0, np.float32)
 
     def _find_cut(self, *, final: bool) -> int | None:
         """Where to end the next chunk (samples into ``_pending``), or None to wait for more."""
@@ -289,6 +295,8 @@ class StreamingTranscriber:
         start = self._pending_start
         self._pending = self._pending[cut:].copy()
         self._pending_start += cut
+        with self._lock:
+            self._decided = self._pending_start
         offset = start / self.rate
         end_s = (start + chunk.size) / self.rate
         regions = [(offset + a, offset + b) for a, b in vad.speech_regions(chunk, self.rate)]

@@ -13,14 +13,14 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from coach.core.attempts import Attempt
-from coach.core.model import Prompt
+from coach.core.model import Prompt, Transcript
 from coach.errors import CoachError
 from coach.tui.commands import CoachCommands
 from coach.tui.logic import session
@@ -127,14 +127,17 @@ class CoachApp(App[None]):
 
         self.push_screen(PracticeScreen(prompt))
 
-    def analyse(self, attempt: Attempt | None, prompt: Prompt | None, _from: Any = None) -> None:
-        """Replace the current screen (practice) with the processing screen for ``attempt``."""
+    def analyse(
+        self, attempt: Attempt | None, prompt: Prompt | None, transcript: Transcript | None = None
+    ) -> None:
+        """Replace the practice screen with processing; ``transcript`` was streamed while
+        recording (then only the analysis is left to do)."""
         from coach.tui.screens.processing import ProcessingScreen
 
         if attempt is None:
             self.pop_screen()
             return
-        self.switch_screen(ProcessingScreen(attempt, prompt))
+        self.switch_screen(ProcessingScreen(attempt, prompt, transcript))
 
     def choose_microphone(self, device: str, name: str) -> None:
         self.ctx.settings = replace(self.ctx.settings, input_device=device)

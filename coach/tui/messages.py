@@ -101,3 +101,13 @@ class PlaybackPosition(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, PlaybackPosition)
+
+
+@dataclass
+class LiveWords(Message, bubble=False):
+    """Words transcribed so far while recording (only when the live transcript is on)."""
+
+    text: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LiveWords)

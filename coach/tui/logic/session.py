@@ -34,6 +34,7 @@ class RecorderFactory(Protocol):
         *,
         on_level: Callable[[float], None],
         on_problem: Callable[[str], None],
+        on_block: Callable[[Any, float], None] | None = None,
     ) -> Recorder: ...
 
 
@@ -48,6 +49,7 @@ def mic_recorder_factory(ctx: Context) -> RecorderFactory:
         *,
         on_level: Callable[[float], None],
         on_problem: Callable[[str], None],
+        on_block: Callable[[Any, float], None] | None = None,
     ) -> Recorder:
         from coach.audio.recorder import Recorder
 
@@ -57,6 +59,7 @@ def mic_recorder_factory(ctx: Context) -> RecorderFactory:
             device=ctx.settings.input_device or None,
             on_level=on_level,
             on_problem=on_problem,
+            on_block=on_block,
         )
 
     return build
@@ -69,6 +72,25 @@ def load_model(ctx: Context) -> Transcriber:
     transcriber = load_transcriber(ctx)
     transcriber.load()
     return transcriber
+
+
+def start_streaming(
+    transcriber: Transcriber | None,
+    prompt: Prompt,
+    rate: int,
+    on_words: Callable[[list[Any]], None] | None = None,
+) -> Any:
+    """Transcribe while recording so the review is ready at stop (None if not possible yet:
+    the model is still loading, or the microphone does not run at Whisper's 16 kHz)."""
+    if transcriber is None or rate != 16000:
+        return None
+    try:
+        from coach.transcribe.streaming import StreamingTranscriber
+    except ImportError:
+        return None
+    return StreamingTranscriber(
+        transcriber, rate=rate, vocabulary=prompt.vocabulary, on_words=on_words
+    )
 
 
 def preflight(ctx: Context) -> str | None:

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from coach.core.model import LEVELS, PILLARS, Prompt
 from coach.tui.logic import browse
 from coach.tui.messages import DueLoaded, PreflightChecked
+from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -40,7 +41,7 @@ class HomeScreen(Screen[None]):
         self.shown: list[Prompt] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("pick a prompt to rehearse")
         with Horizontal(id="filters"):
             yield Input(placeholder="search prompts  ( / )", id="search")
             yield Select([(p, p) for p in PILLARS], prompt="any pillar", id="pillar")

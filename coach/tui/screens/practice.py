@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from coach.core.attempts import Attempt
 from coach.core.model import Prompt
@@ -23,9 +23,10 @@ from coach.errors import CoachError
 from coach.tui.dialogs.confirm import ConfirmDialog
 from coach.tui.logic import session
 from coach.tui.logic.timebox import clock, countdown
-from coach.tui.messages import LevelChanged, PreflightChecked, RecordingProblem
+from coach.tui.messages import LevelChanged, LiveWords, PreflightChecked, RecordingProblem
 from coach.tui.widgets.level_meter import LevelMeter
 from coach.tui.widgets.timer import AnswerTimer
+from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -55,6 +56,7 @@ class PracticeScreen(Screen[None]):
         self.phase_started = 0.0
         self.attempt: Attempt | None = None
         self.recorder: Any = None
+        self.streamer: Any = None
         self.mic_problem: str | None = None
         self.problems: list[str] = []
 
@@ -63,7 +65,7 @@ class PracticeScreen(Screen[None]):
         return min(self.prompt.prep_seconds, 15) if self.question else self.prompt.prep_seconds
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("answer aloud")
         heading = f"{self.prompt.title}  ·  {self.prompt.pillar}  ·  {self.prompt.level}"
         if self.question:
             heading = f"Follow-up to: {heading}"
@@ -74,6 +76,7 @@ class PracticeScreen(Screen[None]):
         yield LevelMeter(id="meter")
         yield Static("", id="mic-problem")
         yield Static("", id="problems")
+        yield Static("", id="live")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -156,14 +159,21 @@ class PracticeScreen(Screen[None]):
         if self.app.ctx.settings.speak_prompt:
             session.stop_speaking()
         self.attempt = session.new_take(self.app.ctx, self.prompt, self.follows, self.question)
+        settings = self.app.ctx.settings
+        on_words = self._live_words if settings.live_transcript else None
+        self.streamer = session.start_streaming(
+            self.app.transcriber, self.prompt, settings.sample_rate, on_words
+        )
         try:
             self.recorder = self.app.recorder_factory(
                 self.attempt.recording_path,
                 on_level=lambda level: self.post_message(LevelChanged(level)),
                 on_problem=lambda text: self.post_message(RecordingProblem(text)),
+                on_block=self.streamer,
             )
             self.recorder.start()
         except CoachError as exc:
+            self._drop_streamer()
             session.discard(self.app.ctx, self.attempt)
             self.attempt, self.recorder = None, None
             self.post_message(PreflightChecked(str(exc)))
@@ -177,11 +187,25 @@ class PracticeScreen(Screen[None]):
         recorder, self.recorder = self.recorder, None
         return recorder.stop() if recorder is not None else None
 
+    def _live_words(self, words: list[Any]) -> None:
+        """From the streaming worker: show the last words said (live transcript setting)."""
+        self.post_message(LiveWords(" ".join(w.text for w in words[-40:])))
+
+    def on_live_words(self, message: LiveWords) -> None:
+        self.query_one("#live", Static).update(Text(message.text, style="dim italic"))
+
+    def _drop_streamer(self) -> None:
+        streamer, self.streamer = self.streamer, None
+        if streamer is not None:
+            streamer.cancel()
+
     @work(thread=True, exclusive=True, group="stop", exit_on_error=False)
     def finish(self) -> None:
         result = self._halt()
+        streamer, self.streamer = self.streamer, None
+        transcript = streamer.finish() if streamer is not None else None
         attempt = session.recorded(self.attempt, result) if self.attempt else None
-        self.app.call_from_thread(self.app.analyse, attempt, self.analysis_prompt, self)
+        self.app.call_from_thread(self.app.analyse, attempt, self.analysis_prompt, transcript)
 
     @property
     def analysis_prompt(self) -> Prompt:
@@ -194,6 +218,7 @@ class PracticeScreen(Screen[None]):
 
     def discard_take(self) -> None:
         self._halt()
+        self._drop_streamer()
         if self.attempt is not None:
             session.discard(self.app.ctx, self.attempt)
             self.attempt = None

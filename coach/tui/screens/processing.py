@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from coach.core.attempts import Attempt
-from coach.core.model import Prompt
+from coach.core.model import Prompt, Transcript
 from coach.tui.messages import AnalysisDone, AnalysisFailed, AnalysisProgress
+from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -37,14 +38,17 @@ class ProcessingScreen(Screen[None]):
         Binding("escape", "back", "Back", id="processing-back"),
     ]
 
-    def __init__(self, attempt: Attempt, prompt: Prompt | None) -> None:
+    def __init__(
+        self, attempt: Attempt, prompt: Prompt | None, transcript: Transcript | None = None
+    ) -> None:
         super().__init__()
         self.attempt = attempt
         self.prompt = prompt
+        self.transcript = transcript
         self.failed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("analysing your answer")
         with Middle(), Center():
             yield Static(STAGES["model"], id="stage")
             yield ProgressBar(total=1.0, show_eta=False, id="progress")
@@ -65,6 +69,7 @@ class ProcessingScreen(Screen[None]):
                 self.attempt,
                 self.prompt,
                 transcriber=transcriber,
+                transcript=self.transcript,
                 on_progress=lambda f, stage: self.post_message(AnalysisProgress(f, stage)),
             )
         except Exception as exc:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 
 from coach.core.attempts import Attempt
 from coach.core.model import Analysis, Prompt
@@ -24,6 +24,7 @@ from coach.tui.logic import review, session
 from coach.tui.logic.timebox import clock
 from coach.tui.messages import Notice, PlaybackPosition, Reanalysed
 from coach.tui.widgets.cards import KeyPointChecklist, MetricCards
+from coach.tui.widgets.title_bar import TitleBar
 from coach.tui.widgets.transcript import FILLER, MARKER, TranscriptView
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class ReviewScreen(Screen[None]):
         return self.prompt.follow_ups
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("review")
         yield Static(self.heading(), id="review-title")
         yield MetricCards(review.cards(self.analysis), id="cards")
         with Horizontal(id="review-body"):
@@ -119,6 +120,8 @@ class ReviewScreen(Screen[None]):
             f"Rated: {self.rated}" if self.rated
             else f"Proposed rating: {proposed.capitalize()} (a accepts; 1-4 Again/Hard/Good/Easy)"
         )
+        if self.prompt is None:
+            rating = "Free recording: nothing to schedule"
         state = "▶" if playing else "⏸"
         replay = f"{state} {clock(self.position)} / {clock(duration)}"
         if self.replay_error:
@@ -129,7 +132,14 @@ class ReviewScreen(Screen[None]):
 
     def _player(self) -> Any:
         if self.player is None:
+            from coach.audio.devices import output_preflight
             from coach.audio.player import Player
+
+            if not self.attempt.recording_path.is_file():
+                raise CoachError(f"recording not found: {self.attempt.recording_path}")
+            problem = output_preflight()
+            if problem:
+                raise CoachError(problem)
 
             self.player = Player(
                 self.attempt.recording_path,
@@ -213,6 +223,9 @@ class ReviewScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def action_rate(self, rating: str | None = None) -> None:
+        if self.prompt is None:
+            self.notify("A free recording has no prompt to schedule.")
+            return
         self.store_rating(rating or review.proposed_rating(self.analysis))
 
     @work(thread=True, exclusive=True, group="rate", exit_on_error=False)

