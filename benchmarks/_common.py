@@ -76,22 +76,23 @@ def write_wav(samples: np.ndarray, path: Path) -> Path:
     return path
 
 
-def answer_file(seconds: float, trailing_pause_s: float = 0.5) -> Path:
-    """A WAV of ``seconds`` of answer: the base speech looped, cut at a pause, then a short
-    pause (the speaker stops talking and presses stop)."""
+def answer_file(seconds: float, trailing_pause_s: float = 0.3) -> Path:
+    """A WAV of about ``seconds`` of answer: the base speech looped, ending right after the
+    last whole sentence plus ``trailing_pause_s`` (the speaker presses stop as they finish:
+    the hard case, since the last sentence is still untranscribed then)."""
     from coach.audio.vad import speech_regions
 
-    path = CACHE / f"answer-{int(seconds)}s.wav"
+    path = CACHE / f"answer-{int(seconds)}s-{int(trailing_pause_s * 1000)}ms.wav"
     if path.is_file():
         return path
     base = base_speech()
     reps = int(np.ceil(seconds * RATE / base.size))
     audio = np.tile(base, reps)[: int(seconds * RATE)]
-    # End on the last pause before the cut so the answer ends with a whole sentence.
-    regions = speech_regions(audio[-30 * RATE :], RATE)
-    if regions:
-        offset = audio.size - min(audio.size, 30 * RATE)
-        audio = audio[: offset + int(regions[-1][0] * RATE)]
+    # End after the last whole stretch of speech (not in the middle of a word).
+    offset = audio.size - min(audio.size, 30 * RATE)
+    regions = speech_regions(audio[offset:], RATE)
+    if len(regions) > 1:
+        audio = audio[: offset + int(regions[-2][1] * RATE)]
     audio = np.concatenate([audio, np.zeros(int(trailing_pause_s * RATE), np.float32)])
     return write_wav(audio, path)
 

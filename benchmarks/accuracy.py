@@ -95,7 +95,8 @@ def real_truth(name: str) -> dict:
         else:
             words.append({"text": raw, "filler": False, "kind": "", "filler_text": "",
                           "filler_id": -1})
-    return {"id": name, "kind": "real", "words": words, "long_pauses": [], "vocabulary": [],
+    return {"id": name, "kind": "real", "words": words, "long_pauses": [], "pauses": [],
+            "vocabulary": [],
             "speaking_s": None, "wpm": None}
 
 
@@ -209,8 +210,9 @@ def score_clip(score: Score, run: Run, truth: dict) -> dict:
     if "thank you" in hyp_text and "thank you" not in " ".join(w["text"] for w in tw).lower():
         score.thank_you += 1
     if truth["kind"] == "silence":
-        score.silence_words += len(run.words)
-        return {"words": len(run.words)}
+        spoken = [w for w in run.words if any(ch.isalnum() for ch in w.text)]
+        score.silence_words += len(spoken)
+        return {"words": len(spoken)}
 
     # WER, fillers excluded on both sides.
     ref, _ = _token_table([w["text"] for w in tw if not w["filler"]])

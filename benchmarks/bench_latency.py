@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> str:
     notes = [
         machine_line(),
         f"default model (tiny.en int8), {args.threads} model threads, real-time FileSource; "
-        "answers: piper speech looped, ending with a 0.5 s pause",
+        "answers: piper speech looped, stop pressed 0.3 s after the last word",
         "goal: <= 1.0 s at 2 min and not growing with length",
     ]
     text = section("Stop-to-review latency", body, notes)

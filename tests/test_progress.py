@@ -185,3 +185,14 @@ def test_alignment_of_different_answers_has_no_stray_anchors() -> None:
     inner = ops[1:-1]
     assert all(len(r["before"].split()) >= 3 for r in inner if r["op"] == "equal")
     assert all(a["op"] == "equal" or b["op"] == "equal" for a, b in pairwise(ops))
+
+
+def test_very_long_answers_are_compared_side_by_side_without_quadratic_alignment() -> None:
+    """A 3-hour recording compared with another must not hang the report (difflib is O(n*m))."""
+    long_a = make_analysis(" ".join([ANSWER_TWO] * 120))  # ~6,600 words each
+    long_b = make_analysis(" ".join([ANSWER_ONE] * 110))
+    result = compare(long_a, long_b)
+    assert result["alignment"] == [
+        {"op": "replace", "before": long_a.transcript, "after": long_b.transcript}
+    ]
+    assert 0 < result["similarity"] <= 1

@@ -329,7 +329,8 @@ def pulse(tmp_path: Path):
 
 
 RECORD_UNTIL_FAULT = """
-import json, sys, time
+import json, sys, time, faulthandler
+faulthandler.dump_traceback_later(30, exit=True)
 from pathlib import Path
 from coach.audio.recorder import Recorder
 problems = []
@@ -363,14 +364,15 @@ def test_audio_server_dying_or_freezing_mid_take_is_reported_and_kept(
     env, server_pid = pulse
     out = tmp_path / "take.wav"
     rec = subprocess.Popen([sys.executable, "-c", RECORD_UNTIL_FAULT, str(out)], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                           stdout=subprocess.PIPE, stderr=open("/tmp/rec-stderr.txt", "w"), text=True)
     assert rec.stdout is not None and rec.stdout.readline().strip() == "STARTED"
     player = subprocess.Popen(["paplay", "--device=vsink", str(answer)], env=env)
     try:
         assert rec.stdout.readline().strip() == "FAULT"
         os.kill(server_pid, signal.SIGKILL if fault == "kill" else signal.SIGSTOP)
-        result = json.loads(rec.stdout.readline())
+        result = json.loads(rec.stdout.readline())  # stop() returned, the file is closed
     finally:
+        os.kill(server_pid, signal.SIGCONT) if fault == "freeze" else None
         rec.wait(timeout=60)
         player.kill()
         player.wait()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.model import Prompt
+from coach.core.model import Pause, Prompt
 from coach.core.report import render_report, safe_href, write_report
 from tests.report_samples import (
     ANSWER_ONE,
@@ -296,3 +296,14 @@ def test_report_of_the_real_analysis_engine() -> None:
     assert analysis.score["verdict"] in page.visible_text
     for component in analysis.score["components"]:
         assert component["band"] in page.visible_text
+
+
+def test_words_held_over_a_second_are_marked() -> None:
+    analysis = make_analysis(ANSWER_TWO)
+    word = analysis.words[5]
+    analysis.pauses.append(Pause(word["start"] - 0.02, word["end"] + 0.05, "stretched"))
+    html = render_report(analysis, prompt=None, recording_href=None)
+    held = re.findall(r'class="w[^"]* s"[^>]*>([^<]*)<', html)
+    assert held == [word["text"]]
+    assert "1 held word" in Page(html).visible_text
+    assert [a.get("class") for t, a in Page(html).tags if t == "rect"].count("pause stretched") == 1

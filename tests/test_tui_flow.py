@@ -110,7 +110,15 @@ async def test_whole_practice_loop(coach_home: Path, speak, transcriber) -> None
         assert follow.follows is not None and follow.follows.id == attempt.id
         assert follow.question == follow.prompt.follow_ups[0]
         await pilot.press("escape")  # nothing recorded yet: leaves without asking
-        assert isinstance(app.screen, HomeScreen)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        # with a history, what the scheduler suggests comes first; the rated prompt is not due
+        await wait_for(pilot, lambda: bool(home.marks), 30)
+        assert "btree-vs-hash" not in home.marks
+        home.action_clear_filters()
+        await pilot.pause()
+        suggested = [p.id for p in home.shown if p.id in home.marks]
+        assert suggested and [p.id for p in home.shown[: len(suggested)]] == suggested
     # the analysed attempt is kept; the abandoned follow-up left nothing behind
     assert [a.id for a in iter_attempts(coach_home)] == [attempt.id]
 
@@ -170,3 +178,61 @@ async def test_without_a_microphone_browsing_still_works(coach_home: Path) -> No
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
     assert iter_attempts(coach_home) == []
+
+
+@pytest.mark.slow
+async def test_import_a_recording_from_the_command_palette(
+    coach_home: Path, speak, transcriber
+) -> None:
+    """No microphone needed: the palette imports a file, which is analysed and reviewed."""
+    audio = speak("tui-import", ["Caching helps because reads are far more frequent than writes."])
+    app = CoachApp(
+        make_ctx(coach_home, input_device="no-such-microphone-xyz"),
+        transcriber_factory=lambda ctx: transcriber,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"import a recording")
+        await wait_for(pilot, lambda: "Import" in str(app.screen.query("CommandList").first()
+                                                         .get_option_at_index(0).prompt), 10)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PathDialog", 10)
+        await pilot.press(*str(audio))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review = app.screen
+        words = " ".join(t.text.lower() for t in review.query_one(TranscriptView).tokens)
+        assert "because" in words and "frequent" in words
+        assert review.prompt is None
+        assert "Free recording" in str(review.query_one("#status").render())
+    (attempt,) = iter_attempts(coach_home)
+    assert attempt.source == "import" and attempt.state == "analysed"
+    assert Path(attempt.source_audio) == audio.resolve()
+
+
+@pytest.mark.slow
+async def test_restart_discards_the_take_after_asking(coach_home: Path, speak) -> None:
+    answer = speak("tui-short", ["A short answer about caching."])
+    app = CoachApp(
+        make_ctx(coach_home),
+        start_prompt="caching-strategies",
+        recorder_factory=file_recorder(answer),
+        transcriber_factory=lambda ctx: None,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        practice = app.screen
+        await pilot.press("space")
+        first = practice.attempt
+        await wait_for(pilot, lambda: practice.recorder.done.is_set())
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is practice
+        assert "Prepare" in str(practice.query_one("#phase").render())  # a fresh take
+        assert not Path(first.folder).exists()
+        await pilot.press("space")
+        assert practice.state == RECORDING and practice.attempt is not first
+        await wait_for(pilot, lambda: practice.recorder.done.is_set())
+    (kept,) = iter_attempts(coach_home)
+    assert kept.id == practice.attempt.id

@@ -32,11 +32,9 @@ async def main(home, audio):
         screen = app.screen
         await pilot.press("p")
         await pilot.pause(0.3)
-        playing = screen.player is not None and screen.player.playing
         screen.player.wait(30)
         await pilot.pause(0.3)
         print(json.dumps({
-            "playing": playing,
             "status": str(screen.query_one("#status").render()),
             "position": screen.position,
             "duration": screen.player.duration_s,
@@ -62,7 +60,8 @@ def test_play_sends_the_recording_to_the_output(tmp_path: Path, speak) -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["playing"]
+    # (the file plugin is not paced, so playback may already be over: check where it got to)
+    assert "0:03 /" in result["status"]  # the status line followed the playing position
     assert result["position"] == pytest.approx(result["duration"], abs=0.3)
     samples = np.frombuffer(played.read_bytes(), np.int16)
     assert len(samples) > 0.8 * result["duration"] * 16000  # the whole answer went out

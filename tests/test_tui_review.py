@@ -103,3 +103,16 @@ async def test_replay_problem_is_shown_and_review_stays_usable(coach_home: Path)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is not screen
+
+
+def test_dashboard_command_writes_the_progress_page(coach_home: Path) -> None:
+    """What the palette's "Open the progress dashboard" writes before opening it."""
+    from coach.tui.logic.session import latest_analysed, write_dashboard
+
+    ctx = make_ctx(coach_home)
+    attempt, _ = fixed_attempt(ctx)
+    path = write_dashboard(ctx)
+    assert path == coach_home / "index.html"
+    assert "B-tree or hash index?" in path.read_text()
+    found = latest_analysed(ctx)  # "Review the last attempt"
+    assert found is not None and found[0].id == attempt.id

@@ -36,6 +36,7 @@ START_GRACE_S = 4.0  # the first block may take longer (PulseAudio needs ~1.7 s 
 SILENCE_CHECK_S = 3.0  # only silence for the first seconds: a muted or wrong microphone
 SILENCE_RMS = 3e-4  # about -70 dBFS: below any real microphone's noise floor
 LOSS_S = 2.0  # a live microphone this far behind the clock is losing callbacks silently
+CLOSE_TIMEOUT_S = 2.0  # how long stop() waits for PortAudio to release the microphone
 QUEUE_SECONDS = 20.0  # how much audio the queue may hold while the writer catches up
 
 _STOP = object()
@@ -405,15 +406,20 @@ class MicSource:
         return bool(self.stream is not None and self.stream.active)
 
     def stop(self) -> None:
-        """Abort rather than drain: a frozen audio server would make a drain hang for ages,
-        and the queue already holds everything the callback delivered."""
-        if self.stream is None:
+        """Abort rather than drain, and never wait long: with a frozen audio server PortAudio's
+        abort/close block for about a minute. The queue already holds everything delivered,
+        so the recording is finished without them; the stream is released in the background."""
+        stream, self.stream = self.stream, None
+        if stream is None:
             return
-        try:
-            self.stream.abort(ignore_errors=True)
-        finally:
-            self.stream.close(ignore_errors=True)
-            self.stream = None
+
+        def release() -> None:
+            stream.abort(ignore_errors=True)
+            stream.close(ignore_errors=True)
+
+        closer = threading.Thread(target=release, name="coach-mic-close", daemon=True)
+        closer.start()
+        closer.join(CLOSE_TIMEOUT_S)
 
 
 def file_blocks(path: Path, rate: int, channels: int, block_frames: int) -> Iterator[np.ndarray]:

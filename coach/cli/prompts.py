@@ -11,27 +11,7 @@ from coach.core.model import LEVELS, PILLARS, Prompt
 from coach.errors import CoachError
 
 
-def _suppressed(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """A copy of the common options whose defaults do not overwrite values parsed earlier.
-
-    argparse lets a sub-parser's default (None) replace ``coach --home X prompts list``'s X;
-    with SUPPRESS the option is set only where it is given, the top-level default stays.
-    """
-    quiet = argparse.ArgumentParser(add_help=False)
-    for action in common._actions:
-        kwargs: dict = {"dest": action.dest, "default": argparse.SUPPRESS, "help": action.help}
-        if isinstance(action, argparse._AppendAction):
-            kwargs["action"] = "append"
-        elif isinstance(action, argparse._StoreTrueAction):
-            kwargs["action"] = "store_true"
-        if action.metavar is not None:
-            kwargs["metavar"] = action.metavar
-        quiet.add_argument(*action.option_strings, **kwargs)
-    return quiet
-
-
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    common = _suppressed(common)
     parser = subparsers.add_parser(
         "prompts",
         parents=[common],

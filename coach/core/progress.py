@@ -136,20 +136,29 @@ def compare(a: Analysis, b: Analysis) -> dict[str, Any]:
     matcher = difflib.SequenceMatcher(
         a=[_norm(w) for w in words_a], b=[_norm(w) for w in words_b], autojunk=False
     )
+    if len(words_a) * len(words_b) <= MAX_ALIGN_WORK:
+        opcodes = _merge_short_matches(matcher.get_opcodes())
+        similarity = matcher.ratio() if (words_a or words_b) else 1.0
+    else:
+        # difflib is quadratic: for very long answers show them side by side, unaligned,
+        # with the share of common words (an upper bound of the aligned ratio) as similarity.
+        opcodes = [("replace", 0, len(words_a), 0, len(words_b))]
+        similarity = matcher.quick_ratio()
     alignment = [
         {"op": op, "before": " ".join(words_a[i1:i2]), "after": " ".join(words_b[j1:j2])}
-        for op, i1, i2, j1, j2 in _merge_short_matches(matcher.get_opcodes())
+        for op, i1, i2, j1, j2 in opcodes
     ]
     return {
         "metrics": metrics,
         "key_points": _key_point_changes(a.coverage, b.coverage),
         "alignment": alignment,
-        "similarity": matcher.ratio() if (words_a or words_b) else 1.0,
+        "similarity": similarity,
         "score_before": before["score"],
         "score_after": after["score"],
     }
 
 
+MAX_ALIGN_WORK = 4_000_000  # words(a) x words(b): two ~13-minute answers; bounds the worst case
 MIN_ANCHOR_WORDS = 3  # shorter common runs between changes ("so I", "of") are coincidence
 
 

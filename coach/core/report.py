@@ -11,6 +11,7 @@ loads nothing from the network and lets the ``<audio>`` element play the local r
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import json
 from functools import lru_cache
@@ -211,15 +212,33 @@ def _transcript_items(words: list[dict[str, Any]], analysis: Analysis) -> list[d
     pauses = sorted(
         (p for p in analysis.pauses if p.kind == "gap"), key=lambda p: p.start
     )
+    held = _held_words(words, [p for p in analysis.pauses if p.kind == "stretched"])
     items: list[dict[str, Any]] = []
     k = 0
     for word in words:
+        word["stretched"] = word["i"] in held
         while k < len(pauses) and pauses[k].end <= word["start"] + 1e-6:
             if items:  # a pause before the first word is time to first word, shown elsewhere
                 items.append({"kind": "pause", "duration": pauses[k].duration})
             k += 1
         items.append({"kind": "word", **word})
     return _group_phrases(items)
+
+
+def _held_words(words: list[dict[str, Any]], stretched: list[Any]) -> set[int]:
+    """The word each "stretched" pause belongs to: the one it overlaps most."""
+    held: set[int] = set()
+    starts = [w["start"] for w in words]
+    for pause in stretched:
+        best, best_overlap = -1, 0.0
+        last = bisect.bisect_left(starts, pause.end)
+        for word in words[max(0, last - 8) : last]:  # words are in time order
+            overlap = min(word["end"], pause.end) - max(word["start"], pause.start)
+            if overlap > best_overlap:
+                best, best_overlap = word["i"], overlap
+        if best >= 0:
+            held.add(best)
+    return held
 
 
 def _group_phrases(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -258,6 +277,13 @@ def _glance(analysis: Analysis) -> list[dict[str, str]]:
     stats = extra.get("filler_stats", {}) or {}
     reasoning = analysis.reasoning or {}
     long_pauses = [p for p in analysis.pauses if p.kind == "gap"]
+    stretched = sum(1 for p in analysis.pauses if p.kind == "stretched")
+    pause_note = (
+        f"longest {format_number(max(p.duration for p in long_pauses))} s" if long_pauses
+        else "none"
+    )
+    if stretched:
+        pause_note += f"; {stretched} held word{'s' if stretched > 1 else ''}"
     items = [
         {"label": "Length", "value": format_clock(analysis.duration_s), "sub": _time_box(pace)},
         {
@@ -283,9 +309,7 @@ def _glance(analysis: Analysis) -> list[dict[str, str]]:
         {
             "label": "Long pauses",
             "value": str(len(long_pauses)),
-            "sub": f"longest {format_number(max(p.duration for p in long_pauses))} s"
-            if long_pauses
-            else "none",
+            "sub": pause_note,
         },
     ]
     if analysis.coverage:

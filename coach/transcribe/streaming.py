@@ -50,7 +50,8 @@ WordsCallback = Callable[[list[Word]], None]
 
 CUT_GAP_S = 0.3  # shortest silence a cut may fall in (between words, not inside one)
 CUT_MARGIN_S = 0.25  # cut this far after the last speech at most (keeps soft word endings)
-EVAL_EVERY_S = 0.3  # look for a cut each time this much new audio arrived
+EVAL_EVERY_S = 0.1  # look for a cut each time this much new audio arrived
+SPEC_GAP_S = 0.2  # a pause this long may be the end of the answer: transcribe ahead
 
 
 @dataclass
@@ -60,10 +61,12 @@ class StreamStats:
     chunks: int = 0
     skipped_silent: int = 0
     transcribe_s: float = 0.0
-    tail_s: float = 0.0  # audio seconds transcribed by finish()
+    tail_s: float = 0.0  # audio seconds finish() had to transcribe itself
     finish_s: float = 0.0  # wall time of finish()
     max_pending_s: float = 0.0
     chunk_lengths: list[float] = field(default_factory=list)
+    speculative: int = 0  # pending stretches transcribed ahead at a pause
+    speculative_used: int = 0  # ... whose result was used (no speech came after)
 
 
 class StreamingTranscriber:
@@ -79,7 +82,7 @@ class StreamingTranscriber:
         *,
         rate: int = 16000,
         vocabulary: Sequence[str] = (),
-        min_chunk_s: float = 8.0,
+        min_chunk_s: float = 5.0,
         max_chunk_s: float = 25.0,
         long_gap_s: float = 0.9,
         max_backlog_s: float = 600.0,
@@ -114,6 +117,7 @@ class StreamingTranscriber:
         self._regions: list[tuple[float, float]] = []
         self._model = ""
         self._noise_floor_db: float | None = None
+        self._spec: tuple[int, int, Transcript] | None = None  # (start, length, result)
 
         self._thread = threading.Thread(target=self._run, name="coach-streaming", daemon=True)
         self._thread.start()
@@ -223,6 +227,10 @@ class StreamingTranscriber:
                 if finishing:
                     self._finished = self._transcript()
                     return
+                with self._lock:
+                    idle = not self._blocks
+                if idle:
+                    self._speculate()
         except BaseException as exc:  # reported through finish() -> None and .error
             log.warning("streaming transcription failed: %s", exc, exc_info=True)
             self.error = exc
@@ -289,8 +297,51 @@ class StreamingTranscriber:
         floor = self._noise_floor_db if self._noise_floor_db is not None else -90.0
         return loud > max(vad.ABSOLUTE_FLOOR_DB, floor + 12.0)
 
+    def _speculate(self) -> None:
+        """At a pause, transcribe the pending stretch ahead of time, in case it is the last.
+
+        Most people press stop a moment after their last word. If the pending stretch is
+        already transcribed then and nothing but silence followed, ``finish()`` has nothing
+        left to do. If speech follows, the result is dropped (or reused if the next cut falls
+        in the same silence). Costs CPU only while the speaker pauses.
+        """
+        x = self._pending
+        n = x.size
+        if n < 0.5 * self.rate or (self._spec is not None and self._spec_usable(n)):
+            return
+        regions = vad.speech_regions(x, self.rate, min_gap_s=CUT_GAP_S)
+        if not regions:
+            return
+        end = regions[-1][1]
+        trailing = n / self.rate - end
+        if trailing < SPEC_GAP_S:
+            return
+        cut = min(n, int((end + min(trailing / 2, CUT_MARGIN_S)) * self.rate))
+        began = time.perf_counter()
+        result = self.transcriber.transcribe_array(
+            x[:cut], offset_s=self._pending_start / self.rate, vocabulary=self.vocabulary
+        )
+        self.stats.transcribe_s += time.perf_counter() - began
+        self.stats.speculative += 1
+        self._spec = (self._pending_start, cut, result)
+
+    def _spec_usable(self, cut: int) -> bool:
+        """True if the speculative result covers ``_pending[:cut]``: same start, and only
+        silence between its end and ``cut``."""
+        if self._spec is None:
+            return False
+        start, length, _ = self._spec
+        if start != self._pending_start or length > cut:
+            return False
+        rest = self._pending[length:cut]
+        if rest.size == 0:
+            return True
+        return not vad.speech_regions(rest, self.rate) and not self._has_sound(rest)
+
     def _take(self, cut: int, *, tail: bool) -> None:
         """Transcribe ``_pending[:cut]`` (if it holds speech) and drop it from memory."""
+        spec = self._spec if self._spec_usable(cut) else None
+        self._spec = None
         chunk = self._pending[:cut]
         start = self._pending_start
         self._pending = self._pending[cut:].copy()
@@ -304,15 +355,19 @@ class StreamingTranscriber:
         if not regions and not self._has_sound(chunk):
             self.stats.skipped_silent += 1
             return
-        began = time.perf_counter()
-        result = self.transcriber.transcribe_array(
-            chunk, offset_s=offset, vocabulary=self.vocabulary
-        )
-        self.stats.transcribe_s += time.perf_counter() - began
+        if spec is not None:
+            result = spec[2]
+            self.stats.speculative_used += 1
+        else:
+            began = time.perf_counter()
+            result = self.transcriber.transcribe_array(
+                chunk, offset_s=offset, vocabulary=self.vocabulary
+            )
+            self.stats.transcribe_s += time.perf_counter() - began
+            if tail:
+                self.stats.tail_s += chunk.size / self.rate
         self.stats.chunks += 1
         self.stats.chunk_lengths.append(round(chunk.size / self.rate, 2))
-        if tail:
-            self.stats.tail_s += chunk.size / self.rate
         self._model = result.model or self._model
         new = self._place(result.words, offset, end_s)
         with self._lock:

@@ -153,16 +153,28 @@ class Transcriber:
     def _load(self) -> Any:
         from faster_whisper import WhisperModel  # lazy: keeps `coach --help` fast
 
-        local = is_local(self.model_name)
-        try:
+        def build(local_only: bool) -> Any:
             return WhisperModel(
                 self.model_ref, device="cpu", compute_type="int8",
-                cpu_threads=self.threads, local_files_only=local,
+                cpu_threads=self.threads, local_files_only=local_only,
             )
+
+        local = is_local(self.model_name)
+        try:
+            if local:
+                return build(True)
+            try:  # a named model already in the cache loads without asking the network
+                return build(True)
+            except Exception:
+                return build(False)  # the user named a model that is not on disk: download
         except Exception as exc:  # CTranslate2/HF raise many types; the user needs one line
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            where = "model folder" if local else "model"
-            raise CoachError(f"could not load {where} {self.model_ref}: {detail}") from exc
+            if local:
+                raise CoachError(f"could not load model folder {self.model_ref}: {detail}") from exc
+            raise CoachError(
+                f"could not load model {self.model_ref} (downloading it needs internet once): "
+                f"{detail}"
+            ) from exc
 
     # ------------------------------------------------------------------ public API
 

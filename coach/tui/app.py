@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
 
 from coach.core.attempts import Attempt
 from coach.core.model import Prompt, Transcript
@@ -106,6 +107,13 @@ class CoachApp(App[None]):
         if self.transcriber is None:
             raise CoachError(f"the speech model could not be loaded: {self.model_error}")
         return self.transcriber
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place unexpected worker failures surface (expected ones post messages)."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name or 'background task'} failed: {error}",
+                        severity="error", timeout=15)
 
     def on_model_failed(self, message: ModelFailed) -> None:
         self.notify(f"Speech model: {message.error}", severity="error", timeout=15)

@@ -275,3 +275,4 @@ class PracticeScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self.recorder is not None:  # the app is closing mid-take: keep what was recorded
             self._halt()
+            self._drop_streamer()
