@@ -6,6 +6,7 @@ $FAKE_MIC_PLAYED as raw 16-bit samples.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import wave
@@ -121,3 +122,45 @@ def test_speak_without_an_engine_returns_none(monkeypatch: pytest.MonkeyPatch) -
     assert not speech.available()
     assert speech.speak("Design a rate limiter.") is None
     assert speech.speak("   ") is None
+
+
+@pytest.fixture
+def pulse(tmp_path: Path):
+    from tests.test_recorder_faults import pulse_server
+
+    with pulse_server(tmp_path) as server:
+        yield server
+
+
+@pytest.mark.slow
+def test_pause_seek_and_resume_on_a_real_time_output(pulse, answer: Path) -> None:
+    """PulseAudio plays in real time (fake-mic does not), so pause and seek are observable."""
+    env, _ = pulse
+    out = run_python(
+        f"""
+        import json, time
+        from coach.audio.player import Player
+        p = Player({str(answer)!r}, device="pulse")
+        p.play()
+        while p.position_s == 0:
+            time.sleep(0.02)
+        p.pause()
+        paused_at = p.position_s
+        time.sleep(0.4)
+        still = p.position_s
+        p.seek(3.0)
+        p.play()
+        while p.position_s <= 3.0:
+            time.sleep(0.02)
+        resumed = p.position_s
+        finished = p.wait(30)
+        print(json.dumps([p.duration_s, paused_at, still, resumed, finished, p.position_s]))
+        p.stop()
+        """,
+        env=env,
+    )
+    duration, paused_at, still, resumed, finished, end = json.loads(
+        out.stdout.strip().splitlines()[-1])
+    assert 0 < paused_at < duration and still == paused_at  # paused: the position holds
+    assert 3.0 < resumed < duration  # resumed from the seek target, not from the pause point
+    assert finished and end == pytest.approx(duration)

@@ -40,6 +40,11 @@ def file_recorder(audio: Path):
     return build
 
 
+def reviewing(app: CoachApp) -> bool:
+    """The review screen is on and composed."""
+    return isinstance(app.screen, ReviewScreen) and bool(app.screen.query(TranscriptView))
+
+
 async def wait_for(pilot, condition, seconds: float = 120.0) -> None:
     """Let the app run until ``condition()`` holds (workers report back by messages)."""
     for _ in range(int(seconds / 0.1)):
@@ -85,7 +90,7 @@ async def test_whole_practice_loop(coach_home: Path, speak, transcriber) -> None
         assert practice.state == RECORDING
         await wait_for(pilot, lambda: practice.recorder.done.is_set())
         await pilot.press("space")  # stop
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait_for(pilot, lambda: reviewing(app))
 
         review = app.screen
         words = " ".join(t.text.lower() for t in review.query_one(TranscriptView).tokens)
@@ -199,7 +204,7 @@ async def test_import_a_recording_from_the_command_palette(
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PathDialog", 10)
         await pilot.press(*str(audio))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait_for(pilot, lambda: reviewing(app))
         review = app.screen
         words = " ".join(t.text.lower() for t in review.query_one(TranscriptView).tokens)
         assert "because" in words and "frequent" in words

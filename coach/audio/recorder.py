@@ -15,6 +15,7 @@ inject the faults the watchdog must notice.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import math
 import queue
@@ -420,6 +421,13 @@ class MicSource:
         closer = threading.Thread(target=release, name="coach-mic-close", daemon=True)
         closer.start()
         closer.join(CLOSE_TIMEOUT_S)
+        if closer.is_alive():
+            # sounddevice's exit handler (Pa_Terminate) would wait on this stream forever and
+            # hang the process at exit; the OS releases the device when the process ends
+            sd = load_sounddevice()
+            handler = getattr(sd, "_exit_handler", None)
+            if handler is not None:
+                atexit.unregister(handler)
 
 
 def file_blocks(path: Path, rate: int, channels: int, block_frames: int) -> Iterator[np.ndarray]:

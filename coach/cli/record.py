@@ -75,6 +75,12 @@ def _meter(elapsed: float, total: float, level: float) -> str:
             f"[{'#' * bars}{'-' * (METER_WIDTH - bars)}] ")
 
 
+def _show_problem(message: str) -> None:
+    """Watchdog messages as warnings; a write failure is reported once, as the error."""
+    if not message.startswith("could not write the recording"):
+        warn(message)
+
+
 def run_record(args: argparse.Namespace) -> int:
     from coach.audio.devices import preflight
     from coach.audio.recorder import FileSource, Recorder
@@ -105,7 +111,7 @@ def run_record(args: argparse.Namespace) -> int:
                          f"{exc.strerror or exc}") from None
     recorder = Recorder(
         attempt.recording_path, rate=rate, device=device or None, source=source,
-        max_seconds=seconds, on_problem=lambda message: warn(message),
+        max_seconds=seconds, on_problem=_show_problem,
     )
     tty = sys.stderr.isatty()
     if tty:

@@ -38,6 +38,7 @@ class ReviewScreen(Screen[None]):
 
     app: CoachApp
 
+    AUTO_FOCUS = "#transcript"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Home", id="review-back"),
         Binding("p", "play_pause", "Play/pause", id="review-play"),
@@ -88,7 +89,6 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(TranscriptView).focus()
         if not self.follow_ups:
             self.query_one("#follow-ups", OptionList).display = False
             self.query_one("#follow-ups-title").display = False
