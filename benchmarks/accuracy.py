@@ -52,6 +52,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 SHARED = ROOT.parent / "shared" / "audio"
 HESITATION_WORDS = {"um", "uh", "er", "erm", "hmm", "ah", "uhm", "mm", "hm", "eh"}
 
+LONG_PROMPT = "Um, uh, er, hmm... so, like, you know, I mean, uh, um."
 VARIANTS: dict[str, DecodeOptions | None] = {
     "coach": DecodeOptions(),
     "plain": None,
@@ -65,6 +66,8 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "silero": DecodeOptions(vad_filter=True),
     "beam1": DecodeOptions(beam_size=1),
     "cond": DecodeOptions(condition_on_previous_text=True),
+    "hot2": DecodeOptions(filler_prompt=LONG_PROMPT),
+    "both2": DecodeOptions(filler_prompt=LONG_PROMPT, prompt_as="both"),
 }
 
 # The two real recordings: verbatim text from ../shared/audio/README.md. "So" after "Yeah." in
@@ -230,6 +233,9 @@ def score_clip(score: Score, run: Run, truth: dict) -> dict:
     # Fillers: align all words, map detections to truth words.
     rt, rown = _token_table([w["text"] for w in tw])
     ht, hown = _token_table([w.text for w in run.words])
+    # Any hesitation sound matches any other ("uh" heard for a said "um" is still a hesitation).
+    rt = ["<hes>" if t in HESITATION_WORDS else t for t in rt]
+    ht = ["<hes>" if t in HESITATION_WORDS else t for t in ht]
     h2r: dict[int, list[int]] = {}
     for r, h in align(rt, ht):
         if r is not None and h is not None:

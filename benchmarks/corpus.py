@@ -86,7 +86,7 @@ CONFLICT = (
     "They wanted, [like], one big endpoint, and I wanted smaller resources.", 1.0,
     "I set up a meeting so that we could compare the two designs with real client code.", 2.4,
     "[Uh], it turned out that their version was, [kind of], easier for mobile clients.", 0.8,
-    "So we took their design, and I wrote the migration plan.",
+    "In the end we took their design, and I wrote the migration plan.",
 )
 FAILURE = (
     "[Honestly], the project I'm least proud of was a data migration that slipped by a month.",
@@ -168,7 +168,7 @@ LONG2 = (
     "I proposed that we strangle the old service instead, one endpoint at a time.", 1.9,
     "[I mean], each step could be rolled back, so the risk stayed small.", 0.7,
     "[Hmm], he wasn't convinced at first, [you know].", 2.6,
-    "So I built a small proof of concept over a weekend for the invoice endpoint.", 1.0,
+    "Then I built a small proof of concept over a weekend for the invoice endpoint.", 1.0,
     "[Er], it showed that the new path matched the old one on a month of real traffic.", 1.6,
     "After that he agreed, and we finished the migration in a quarter.", 0.8,
     "[Basically], I learned to argue with data, not with opinions.",

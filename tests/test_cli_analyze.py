@@ -103,16 +103,32 @@ def test_several_files_one_bad_keeps_the_others(
     assert len(list((coach_home / "attempts").iterdir())) == 2
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        pytest.param(lambda d: d / "missing.wav", id="missing"),
-        pytest.param(lambda d: (d / "empty.wav").write_bytes(b"") or d / "empty.wav", id="empty"),
-        pytest.param(
-            lambda d: (d / "text.wav").write_text("hello\n") or d / "text.wav", id="text"
-        ),
-    ],
-)
+def _missing(d: Path) -> Path:
+    return d / "missing.wav"
+
+
+def _empty(d: Path) -> Path:
+    (d / "empty.wav").write_bytes(b"")
+    return d / "empty.wav"
+
+
+def _text(d: Path) -> Path:
+    (d / "text.wav").write_text("hello, this is not audio\n")
+    return d / "text.wav"
+
+
+def _truncated(d: Path) -> Path:
+    """A WAV header that promises audio the file does not hold."""
+    import struct
+
+    header = b"RIFF" + struct.pack("<I", 36 + 320000) + b"WAVEfmt " + struct.pack(
+        "<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16
+    ) + b"data" + struct.pack("<I", 320000)
+    (d / "header-only.wav").write_bytes(header)
+    return d / "header-only.wav"
+
+
+@pytest.mark.parametrize("make", [_missing, _empty, _text, _truncated])
 def test_bad_input_is_one_clear_line(make, coach_home: Path, tmp_path: Path) -> None:
     path = make(tmp_path)
     result = coach("analyze", str(path), home=coach_home)

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from coach.audio.decode import SAMPLE_RATE, decode_audio
+from coach.core.model import Word
 from coach.errors import CoachError
 from coach.transcribe.models import resolve_model
-from coach.transcribe.whisper import Transcriber, _join_tokens
+from coach.transcribe.whisper import Transcriber, _join_tokens, _snap_to_speech
 
 HESITATIONS = {"um", "uh", "er", "erm", "hmm", "ah"}
 
@@ -152,6 +153,22 @@ def test_sub_word_tokens_are_joined() -> None:
     assert [w.text for w in words] == ["We", "chose", "a", "B-tree...", "Um,"]
     btree = words[3]
     assert (btree.start, btree.end, btree.prob) == (0.6, 1.1, 0.5)
+
+
+def test_word_edges_follow_the_speech_the_audio_shows() -> None:
+    """A word that swallowed a pause gives the pause back, so pace and pauses are honest."""
+    regions = [(0.3, 2.1), (3.3, 4.3), (5.4, 7.6)]
+    words = [Word("ask", 0.45, 2.1), Word("not", 2.3, 3.9), Word("what", 4.5, 5.7),
+             Word("your", 5.7, 6.0), Word("country", 6.0, 7.3)]
+    snapped = _snap_to_speech(words, regions)
+    assert [(w.start, w.end) for w in snapped] == [
+        (0.3, 2.1),  # the first word of a stretch of speech starts with it
+        (3.3, 4.3),  # "not" started in silence: moved to where speech resumed
+        (5.4, 5.7),  # "what" started in the pause before it
+        (5.7, 6.0),
+        (6.0, 7.6),  # the last word of the stretch ends with it
+    ]
+    assert [w.text for w in snapped] == [w.text for w in words]
 
 
 # ----------------------------------------------------------------------------- models

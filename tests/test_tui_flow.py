@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,17 +33,34 @@ def make_ctx(home: Path, **settings: object) -> Context:
 
 
 def file_recorder(audio: Path):
-    """A recorder whose input is a file of real speech instead of a microphone."""
+    """A recorder whose input is a file of real speech instead of a microphone.
+
+    The file is read faster than real time; when the app streams the transcription, the
+    writer waits whenever the streamer falls behind, so chunks are cut as they would be live.
+    """
 
     def build(path: Path, **callbacks) -> Recorder:
-        return Recorder(path, source=FileSource(audio, realtime=False), **callbacks)
+        streamer = callbacks.pop("on_block", None)
+
+        def paced(block, start_s: float) -> None:
+            streamer(block, start_s)
+            while streamer.lag_s > 0.5 and not streamer.gave_up:
+                time.sleep(0.01)
+
+        on_block = paced if streamer is not None else None
+        return Recorder(
+            path, source=FileSource(audio, realtime=False), on_block=on_block, **callbacks
+        )
 
     return build
 
 
 def reviewing(app: CoachApp) -> bool:
-    """The review screen is on and composed."""
-    return isinstance(app.screen, ReviewScreen) and bool(app.screen.query(TranscriptView))
+    """The review screen is on, composed and mounted (its status line is filled)."""
+    screen = app.screen
+    if not isinstance(screen, ReviewScreen) or not screen.query("#status"):
+        return False
+    return bool(str(screen.query_one("#status").render()))
 
 
 async def wait_for(pilot, condition, seconds: float = 120.0) -> None:

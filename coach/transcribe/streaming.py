@@ -87,6 +87,7 @@ class StreamingTranscriber:
         long_gap_s: float = 0.9,
         max_backlog_s: float = 600.0,
         on_words: WordsCallback | None = None,
+        context_words: int = 0,
     ) -> None:
         if not 0 < min_chunk_s < max_chunk_s <= 30.0:
             raise ValueError("need 0 < min_chunk_s < max_chunk_s <= 30")
@@ -98,6 +99,7 @@ class StreamingTranscriber:
         self.long_gap_s = float(long_gap_s)
         self.max_backlog_s = float(max_backlog_s)
         self.on_words = on_words
+        self.context_words = int(context_words)
         self.stats = StreamStats()
         self.error: BaseException | None = None
         self.gave_up = False
@@ -318,12 +320,27 @@ class StreamingTranscriber:
             return
         cut = min(n, int((end + min(trailing / 2, CUT_MARGIN_S)) * self.rate))
         began = time.perf_counter()
-        result = self.transcriber.transcribe_array(
-            x[:cut], offset_s=self._pending_start / self.rate, vocabulary=self.vocabulary
-        )
+        result = self._transcribe(x[:cut], self._pending_start / self.rate)
         self.stats.transcribe_s += time.perf_counter() - began
         self.stats.speculative += 1
         self._spec = (self._pending_start, cut, result)
+
+    def _transcribe(self, samples: np.ndarray, offset_s: float) -> Transcript:
+        """One chunk through the shared Transcriber; with ``context_words``, the end of what
+        was said before is given as the prompt, as Whisper has within one long file."""
+        kwargs: dict[str, Any] = {}
+        options = getattr(self.transcriber, "options", None)
+        if self.context_words and self._words and options is not None:
+            from dataclasses import replace
+
+            context = " ".join(w.text for w in self._words[-self.context_words :])
+            prompt_as = "both" if options.prompt_as in ("hotwords", "both") else "initial_prompt"
+            kwargs["options"] = replace(
+                options, prompt_as=prompt_as, filler_prompt=f"{options.filler_prompt} {context}"
+            )
+        return self.transcriber.transcribe_array(
+            samples, offset_s=offset_s, vocabulary=self.vocabulary, **kwargs
+        )
 
     def _spec_usable(self, cut: int) -> bool:
         """True if the speculative result covers ``_pending[:cut]``: same start, and only
@@ -360,9 +377,7 @@ class StreamingTranscriber:
             self.stats.speculative_used += 1
         else:
             began = time.perf_counter()
-            result = self.transcriber.transcribe_array(
-                chunk, offset_s=offset, vocabulary=self.vocabulary
-            )
+            result = self._transcribe(chunk, offset)
             self.stats.transcribe_s += time.perf_counter() - began
             if tail:
                 self.stats.tail_s += chunk.size / self.rate

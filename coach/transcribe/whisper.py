@@ -8,9 +8,11 @@ invents a polite "Thank you." Both would make the coach lie. So:
   prompt's technical vocabulary, and ``condition_on_previous_text=False`` so one window's
   wording cannot leak into the next (the usual source of repeated text);
 * the energy VAD (``coach.audio.vad``) decides where there is speech: a recording with none is
-  never sent to the model, and words whose middle falls in a stretch the VAD calls silent are
-  dropped, as are segments Whisper itself rates as probably-no-speech with low confidence or as
-  highly repetitive.
+  never sent to the model, and words that lie wholly in a stretch the VAD calls silent are
+  dropped, as are segments Whisper itself rates as probably-no-speech with low confidence, highly
+  repetitive ones, and unsure ones with more words than their time allows;
+* word edges are aligned with the speech the VAD heard, so pauses and pace measured from word
+  gaps are honest.
 
 The model is loaded once per ``Transcriber`` and reused for every file and every chunk.
 """
@@ -33,6 +35,7 @@ from coach.errors import CoachError
 from coach.transcribe.models import is_local, resolve_model
 
 FILLER_PROMPT = "Um, uh, so, like, you know, er..."
+EDGE_SNAP_S = 0.5
 Progress = Callable[[float], None]
 
 
@@ -48,16 +51,17 @@ class DecodeOptions:
     vad_filter: bool = False  # faster-whisper's Silero VAD (our energy VAD always runs)
     drop_words_in_silence: bool = True
     silence_pad_s: float = 0.25  # a word may reach this far outside a VAD region
-    snap_to_speech: bool = True  # move word edges that lie in silence onto the speech edges
+    snap_to_speech: bool = True  # align word edges with the VAD's speech edges
     no_speech_prob_max: float = 0.6  # with avg_logprob below the next: drop the segment
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4  # above: repetitive, hallucinated text
+    min_seconds_per_word: float = 0.12  # an unsure segment faster than this is invented
 
 
 PLAIN = DecodeOptions(
     prompt_as="none", vocabulary_in_hotwords=False, condition_on_previous_text=True,
     drop_words_in_silence=False, snap_to_speech=False, no_speech_prob_max=2.0,
-    compression_ratio_max=1e9,
+    compression_ratio_max=1e9, min_seconds_per_word=0.0,
 )
 
 
@@ -89,42 +93,71 @@ def _join_tokens(raw: list[tuple[str, float, float, float]]) -> list[Word]:
     return words
 
 
+def _impossibly_fast(seg: Any, opts: DecodeOptions) -> bool:
+    """A low-confidence segment with more words than its time allows is invented text.
+
+    Whisper's favourite: "We'll see you next week." squeezed into the last 0.2 s of a buffer
+    that ends right after the speech (as every streaming chunk does).
+    """
+    words = [w for w in seg.words or () if w.word.strip()]
+    if not words:
+        return False
+    unsure = seg.no_speech_prob > 0.3 or seg.avg_logprob < -0.8
+    return unsure and (seg.end - seg.start) < opts.min_seconds_per_word * len(words)
+
+
 def _in_speech(word: Word, regions: Sequence[tuple[float, float]], pad: float) -> bool:
     """True if the word's span touches speech. Whisper's word times are loose (a word often
     swallows the pause before it), so any overlap counts; a word wholly inside silence does not."""
     return any(word.start - pad <= e and word.end + pad >= s for s, e in regions)
 
 
-def _snap_to_speech(words: list[Word], regions: Sequence[tuple[float, float]]) -> list[Word]:
-    """Pull word edges that lie in silence onto the nearest speech edge inside the word.
+def _region_at(regions: Sequence[tuple[float, float]], t: float) -> int | None:
+    for k, (s, e) in enumerate(regions):
+        if s <= t <= e:
+            return k
+    return None
 
-    Whisper's word times often swallow the pause before a word ("what" from 4.5 s to 5.7 s when
-    it is spoken at 5.4 s). Pauses and pace are measured from word gaps, so a word's start that
-    falls in a stretch the VAD calls silent moves to where the speech resumes, and an end in
-    silence moves back to where the speech stopped; a word spanning speech on both sides of a
-    silence keeps its outer edges.
+
+def _snap_to_speech(words: list[Word], regions: Sequence[tuple[float, float]]) -> list[Word]:
+    """Align word edges with the speech the VAD heard, so pauses and pace come out honest.
+
+    Whisper's word times are loose: a word often swallows the pause before it ("what" from
+    4.5 s to 5.7 s when it is spoken at 5.4 s), and the first word after a pause tends to
+    start late. Pauses and pace are measured from word gaps, so:
+
+    * a word edge that lies in a stretch the VAD calls silent moves onto the speech inside the
+      word (a start to where speech resumes, an end to where it stopped);
+    * the first word of a stretch of speech starts where that stretch starts, and the last
+      ends where it ends, when they are within ``EDGE_SNAP_S`` of it.
     """
     if not regions:
         return words
-
-    def region_at(t: float) -> int | None:
-        for k, (s, e) in enumerate(regions):
-            if s <= t <= e:
-                return k
-        return None
-
     out: list[Word] = []
     for w in words:
         start, end = w.start, w.end
-        if region_at(start) is None:
+        if _region_at(regions, start) is None:
             later = [s for s, _ in regions if start < s < end]
             if later:
                 start = later[0]
-        if region_at(end) is None:
+        if _region_at(regions, end) is None:
             earlier = [e for _, e in regions if start < e < end]
             if earlier:
                 end = earlier[-1]
-        out.append(w if (start, end) == (w.start, w.end) else replace(w, start=start, end=end))
+        out.append(Word(w.text, start, max(start, end), w.prob))
+
+    owner = [_region_at(regions, (w.start + w.end) / 2) for w in out]
+    for k, (s, e) in enumerate(regions):
+        members = [i for i, r in enumerate(owner) if r == k]
+        if not members:
+            continue
+        first, last = members[0], members[-1]
+        prev_end = out[first - 1].end if first > 0 else -1.0
+        if 0 < out[first].start - s <= EDGE_SNAP_S and s >= prev_end:
+            out[first] = replace(out[first], start=s)
+        next_start = out[last + 1].start if last + 1 < len(out) else float("inf")
+        if 0 < e - out[last].end <= EDGE_SNAP_S and e <= next_start:
+            out[last] = replace(out[last], end=e)
     return out
 
 
@@ -246,6 +279,8 @@ class Transcriber:
             if unsure and seg.avg_logprob < opts.avg_logprob_min:
                 continue
             if seg.compression_ratio > opts.compression_ratio_max:
+                continue
+            if _impossibly_fast(seg, opts):
                 continue
             raw.extend(
                 (w.word, float(w.start), float(w.end), float(w.probability))

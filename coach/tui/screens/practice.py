@@ -103,6 +103,8 @@ class PracticeScreen(Screen[None]):
         if message.problem is None:
             box.update("")
             return
+        if self.state not in (PREP, BLOCKED):
+            return  # a late answer for a take already under way: the recorder reports itself
         self.state = BLOCKED
         box.update(
             Text.assemble(
@@ -201,11 +203,25 @@ class PracticeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="stop", exit_on_error=False)
     def finish(self) -> None:
-        result = self._halt()
-        streamer, self.streamer = self.streamer, None
-        transcript = streamer.finish() if streamer is not None else None
-        attempt = session.recorded(self.attempt, result) if self.attempt else None
+        try:
+            result = self._halt()
+            streamer, self.streamer = self.streamer, None
+            transcript = streamer.finish() if streamer is not None else None
+            attempt = session.recorded(self.attempt, result) if self.attempt else None
+        except Exception as exc:  # keep the take on disk; the next start recovers it
+            self.app.call_from_thread(self.stop_failed, str(exc) or type(exc).__name__)
+            return
         self.app.call_from_thread(self.app.analyse, attempt, self.analysis_prompt, transcript)
+
+    def stop_failed(self, error: str) -> None:
+        folder = self.attempt.folder if self.attempt else "the attempts folder"
+        self.attempt = None  # kept on disk: Escape must not delete it
+        self.state = BLOCKED
+        self.query_one("#mic-problem", Static).update(
+            Text.assemble(("Could not finish the recording: ", "bold"), error,
+                          f"\nWhat was captured is kept in {folder}. Escape goes back.")
+        )
+        self.tick()
 
     @property
     def analysis_prompt(self) -> Prompt:
@@ -234,6 +250,8 @@ class PracticeScreen(Screen[None]):
             self.finish()
 
     def action_cancel(self) -> None:
+        if self.state == STOPPING:
+            return  # the take is being saved for analysis
         if self.state != RECORDING:
             self.discard_take()
             self.dismiss()
