@@ -6,8 +6,9 @@
 
 Every system runs on the same clips in the same process with the same loaded model:
 
-* **coach**: ``coach.transcribe.whisper.Transcriber`` (filler prompt as hotwords, vocabulary
-  biasing, VAD guards) then ``coach.core.analysis.analyze``;
+* **coach**: ``coach.transcribe.whisper.Transcriber`` (filler prompt as initial_prompt and
+  hotwords, vocabulary biasing, second look at the start of each stretch of speech, VAD
+  guards) then ``coach.core.analysis.analyze``;
 * **plain**: ``WhisperModel.transcribe(audio, language="en", word_timestamps=True)`` with
   faster-whisper's defaults, then the same ``analyze`` (so both are scored by the same filler
   detector and pace rules; only the transcription differs);
@@ -54,20 +55,24 @@ HESITATION_WORDS = {"um", "uh", "er", "erm", "hmm", "ah", "uhm", "mm", "hm", "eh
 
 LONG_PROMPT = "Um, uh, er, hmm... so, like, you know, I mean, uh, um."
 VARIANTS: dict[str, DecodeOptions | None] = {
-    "coach": DecodeOptions(),
+    "coach": DecodeOptions(),  # prompt as initial_prompt + hotwords, opener pass, guards
     "plain": None,
-    "initial": DecodeOptions(prompt_as="initial_prompt"),
-    "both": DecodeOptions(prompt_as="both"),
-    "noprompt": DecodeOptions(prompt_as="none"),
+    "noopener": DecodeOptions(opener_pass=False),
+    "opener5": DecodeOptions(opener_beam_size=5),
+    "opener12": DecodeOptions(opener_s=1.2, opener_gap_s=0.6),
+    "hotwords": DecodeOptions(prompt_as="hotwords", opener_pass=False),
+    "initial": DecodeOptions(prompt_as="initial_prompt", opener_pass=False),
+    "noprompt": DecodeOptions(prompt_as="none", opener_pass=False),
     "novocab": DecodeOptions(vocabulary_in_hotwords=False),
     "noguards": DecodeOptions(drop_words_in_silence=False, snap_to_speech=False,
-                              no_speech_prob_max=2.0, compression_ratio_max=1e9),
+                              no_speech_prob_max=2.0, compression_ratio_max=1e9,
+                              min_seconds_per_word=0.0),
     "nosnap": DecodeOptions(snap_to_speech=False),
     "silero": DecodeOptions(vad_filter=True),
     "beam1": DecodeOptions(beam_size=1),
     "cond": DecodeOptions(condition_on_previous_text=True),
-    "hot2": DecodeOptions(filler_prompt=LONG_PROMPT),
-    "both2": DecodeOptions(filler_prompt=LONG_PROMPT, prompt_as="both"),
+    "hot2": DecodeOptions(filler_prompt=LONG_PROMPT, prompt_as="hotwords", opener_pass=False),
+    "both2": DecodeOptions(filler_prompt=LONG_PROMPT, opener_pass=False),
 }
 
 # The two real recordings: verbatim text from ../shared/audio/README.md. "So" after "Yeah." in

@@ -62,6 +62,9 @@ def run_once(seconds: float, threads: int, home: Path, transcriber) -> dict[str,
         "latency_s": t3 - t0,
         "tail_s": streamer.stats.tail_s,
         "chunks": streamer.stats.chunks,
+        "speculative": f"{streamer.stats.speculative_used}/{streamer.stats.speculative}",
+        "max_lag_s": streamer.stats.max_lag_s,
+        "model_s": streamer.stats.transcribe_s,
         "dropped": result.dropped_blocks,
         "baseline_s": b1 - b0,
         "load": load_during,
@@ -92,6 +95,8 @@ def main(argv: list[str] | None = None) -> str:
                       f"(stop {r['stop_s']:.3f}, finish {r['finish_s']:.3f} on a "
                       f"{r['tail_s']:.1f} s tail, analyse+report {r['analyze_s']:.3f}); "
                       f"without streaming {r['baseline_s']:.2f} s; {r['chunks']} chunks, "
+                      f"speculative used/made {r['speculative']}, worker lag max "
+                      f"{r['max_lag_s']:.1f} s, model busy {r['model_s']:.0f} s, "
                       f"{r['dropped']} dropped blocks; {r['load']}", flush=True)
             lat = median([r["latency_s"] for r in runs])
             base = median([r["baseline_s"] for r in runs])

@@ -46,10 +46,10 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def builtin_prompts_dir() -> Path:
-    """The built-in prompts: ``prompts/`` in a checkout, package data when installed."""
+    """The built-in prompts: ``prompts/`` in a checkout, ``<prefix>/share/coach/prompts`` installed."""
     if (CHECKOUT_DIR / "prompts").is_dir():
         return CHECKOUT_DIR / "prompts"
-    return PACKAGE_DIR / "prompts"
+    return Path(sys.prefix) / "share" / "coach" / "prompts"
 
 
 def attempts_dir(home: Path) -> Path:

@@ -8,8 +8,11 @@ second: if the index fails, nothing is lost and ``coach history --rebuild`` rest
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,8 +60,16 @@ def import_recording(
         recording=f"recording{suffix}",
         follows=follows,
     )
-    shutil.copyfile(audio_path, attempt.recording_path)
-    attempt.recording_path.chmod(0o600)
+    try:
+        # created user-only before any byte lands in it (copyfile keeps an existing file's mode)
+        os.close(os.open(attempt.recording_path, os.O_CREAT | os.O_WRONLY, 0o600))
+        shutil.copyfile(audio_path, attempt.recording_path)
+    except OSError as exc:  # disk full, size limit, unreadable: a clear error, a marked attempt
+        message = (f"could not copy the recording into {attempt.path} "
+                   f"({exc.strerror or exc}; disk full?)")
+        with suppress(OSError):
+            update_attempt(attempt, state="failed", error=message)
+        raise CoachError(message) from exc
     return attempt
 
 
@@ -84,7 +95,7 @@ def _previous(ctx: Context, attempt: Attempt) -> tuple[Analysis | None, str | No
 
         with open_history(ctx.home) as history:
             row = history.previous_attempt(attempt.id)
-    except (CoachError, OSError, ImportError):
+    except (CoachError, OSError, ImportError, sqlite3.Error):
         row = None
     if not row:
         return None, None
@@ -105,7 +116,7 @@ def index_attempt(ctx: Context, attempt: Attempt, analysis: dict[str, Any] | Non
 
         with open_history(ctx.home) as history:
             history.record_attempt(attempt, analysis)
-    except (CoachError, OSError, ImportError) as exc:
+    except (CoachError, OSError, ImportError, sqlite3.Error) as exc:
         return f"history not updated ({exc}); run 'coach history --rebuild'"
     return None
 

@@ -6,8 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -15,32 +13,25 @@ import pytest
 
 from coach.audio.wavfile import WavWriter
 from coach.core.attempts import find_attempt, iter_attempts, new_attempt
-from tests.test_player import played_offset
-from tests.test_recorder import FAKE_MIC, fake_mic_env, make_answer, read_wave
+from tests.support import audio
+from tests.support.audio import (
+    COACH,
+    dead_pid,
+    played_offset,
+    read_wave,
+    recorded_s,
+    recording_of,
+    to_16k,
+    wait_for,
+)
+from tests.support.audio import run_coach as coach
 
-
-@pytest.fixture(scope="module")
-def answer(speak, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_answer(speak, tmp_path_factory)
-
-
-COACH = [sys.executable, "-m", "coach"]
-
-
-def coach(*args: str, mic: Path | None = None, env: dict[str, str] | None = None,
-          timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    command = [*COACH, *args]
-    if mic is not None:
-        fake_mic_env()
-        command = [str(FAKE_MIC), str(mic), "--", *command]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+answer_fixture = audio.answer_fixture
+long_answer_fixture = audio.long_answer_fixture
 
 
 @pytest.fixture(scope="module")
 def spoken_answer(speak, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.test_recorder import to_16k
-
     wav = speak("cli-answer", ["Um, I would pick a B-tree index because it keeps keys in "
                                "sorted order, so range scans are cheap.", 0.8])
     return to_16k(wav, tmp_path_factory.mktemp("cli") / "answer16k.wav")
@@ -100,9 +91,7 @@ def test_record_an_unknown_prompt_is_refused(coach_home: Path, answer: Path) -> 
 
 def interrupted_take(home: Path, audio: np.ndarray) -> str:
     """An attempt left "recording" by a process that died, with a header claiming 0 bytes."""
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    attempt = new_attempt(home, None, state="recording", extra={"pid": int(dead.stdout)})
+    attempt = new_attempt(home, None, state="recording", extra={"pid": dead_pid()})
     WavWriter(attempt.recording_path, 16000).close()
     with open(attempt.recording_path, "ab") as handle:
         handle.write(audio.tobytes())
@@ -135,20 +124,29 @@ def test_replay_of_an_unknown_attempt_is_a_one_line_error(coach_home: Path) -> N
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_the_take_early_and_keeps_it(answer: Path, coach_home: Path) -> None:
-    proc = subprocess.Popen([*COACH, "record", "--file", str(answer), "--seconds", "60", "--json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        wavs = list((coach_home / "attempts").glob("*/recording.wav"))
-        if wavs and wavs[0].stat().st_size > 44 + 1.5 * 32000:
-            break
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=300)
+def test_ctrl_c_stops_the_take_early_and_keeps_it(long_answer: Path, coach_home: Path) -> None:
+    """Ctrl-C mid-take keeps what was said and goes on to the analysis.
+
+    The take is a ~50 s real-time file, so it is still recording however late (on a loaded
+    machine) the signal arrives; the signal is sent only once 1.5 s of audio is on disk, which
+    also means the recording loop (and its Ctrl-C handling) is running."""
+    proc = subprocess.Popen([*COACH, "record", "--file", str(long_answer), "--seconds", "60",
+                             "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wav = wait_for(lambda: recording_of(coach_home) or proc.poll() is not None)
+        assert proc.poll() is None, proc.communicate()[1]
+        wait_for(lambda: recorded_s(wav) >= 1.5 or proc.poll() is not None)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 0, err
     data = json.loads(out)
     assert data["state"] == "analysed"
-    assert 1.5 <= data["recording"]["seconds"] < 5.0
+    total_s = len(read_wave(long_answer)) / 16000
+    assert 1.5 <= data["recording"]["seconds"] < total_s  # stopped early
     kept = read_wave(find_attempt(coach_home, data["attempt"]).recording_path)
-    np.testing.assert_array_equal(kept, read_wave(answer)[: len(kept)])
+    assert len(kept) / 16000 == data["recording"]["seconds"]
+    np.testing.assert_array_equal(kept, read_wave(long_answer)[: len(kept)])

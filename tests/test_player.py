@@ -19,19 +19,11 @@ from coach.audio import speak as speech
 from coach.audio.player import Player
 from coach.audio.wavfile import WavWriter
 from coach.errors import CoachError
-from tests.test_recorder import make_answer, read_wave, run_python
+from tests.support import audio
+from tests.support.audio import played_offset, read_wave, run_python
 
-
-@pytest.fixture(scope="module")
-def answer(speak, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_answer(speak, tmp_path_factory)
-
-
-def played_offset(played: np.ndarray, recording: np.ndarray) -> int:
-    """Where ``recording`` starts inside what the device received (it may be preceded by 0s)."""
-    corr = np.correlate(played[:24000].astype(np.float64),
-                        recording[:4000].astype(np.float64), mode="valid")
-    return int(np.argmax(corr))
+answer_fixture = audio.answer_fixture
+pulse_fixture = audio.pulse_fixture
 
 
 def test_seek_and_position_stay_inside_the_recording(answer: Path) -> None:
@@ -71,6 +63,49 @@ def test_a_missing_recording_is_a_clear_error(tmp_path: Path) -> None:
         Player(tmp_path / "gone.wav")
 
 
+def test_no_output_device_is_a_clear_error(answer: Path, tmp_path: Path) -> None:
+    """A machine with no sound card: play() says what to do, not PortAudio's "device -1"."""
+    try:
+        import sounddevice  # noqa: F401
+    except OSError:
+        pytest.skip("libportaudio2 is not installed")
+    out = run_python(
+        f"""
+        from coach.audio.devices import list_output_devices
+        from coach.audio.player import Player
+        from coach.errors import CoachError
+        if list_output_devices():
+            print("HAS-DEVICES")
+            raise SystemExit
+        try:
+            Player({str(answer)!r}).play()
+        except CoachError as exc:
+            print("play:", exc)
+        """,
+        env={"HOME": str(tmp_path)},
+    )
+    if "HAS-DEVICES" in out.stdout:
+        pytest.skip("this machine has a real output device")
+    assert out.stdout.startswith("play: no audio output device found: connect speakers")
+    assert "device -1" not in out.stdout
+
+
+def test_an_unknown_output_device_lists_the_available_ones(answer: Path) -> None:
+    out = run_python(
+        f"""
+        from coach.audio.player import Player
+        from coach.errors import CoachError
+        try:
+            Player({str(answer)!r}, device="no-such-speaker").play()
+        except CoachError as exc:
+            print("play:", exc)
+        """,
+        mic=answer,
+    )
+    assert out.stdout.startswith("play: cannot play through output device 'no-such-speaker'")
+    assert "available outputs: 0: default" in out.stdout
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("start", [0.0, 1.0])
 def test_replay_plays_the_recording_through_the_output_device(
@@ -84,9 +119,11 @@ def test_replay_plays_the_recording_through_the_output_device(
         p = Player({str(answer)!r}, on_position=positions.append)
         p.seek({start})
         p.play()
-        assert p.wait(30), "playback never finished"
+        assert p.wait(120), "playback never finished"
+        last = positions[-1]  # wait() returns only after the final report
         p.stop()
-        print("last position", positions[-1], "duration", p.duration_s)
+        assert positions[-1] == last  # and nothing is reported after stop()
+        print("last position", last, "duration", p.duration_s)
         """,
         mic=answer, env={"FAKE_MIC_PLAYED": str(played_path)},
     )
@@ -124,14 +161,6 @@ def test_speak_without_an_engine_returns_none(monkeypatch: pytest.MonkeyPatch) -
     assert speech.speak("   ") is None
 
 
-@pytest.fixture
-def pulse(tmp_path: Path):
-    from tests.test_recorder_faults import pulse_server
-
-    with pulse_server(tmp_path) as server:
-        yield server
-
-
 @pytest.mark.slow
 def test_pause_seek_and_resume_on_a_real_time_output(pulse, answer: Path) -> None:
     """PulseAudio plays in real time (fake-mic does not), so pause and seek are observable."""
@@ -140,27 +169,32 @@ def test_pause_seek_and_resume_on_a_real_time_output(pulse, answer: Path) -> Non
         f"""
         import json, time
         from coach.audio.player import Player
+        def until(condition):
+            deadline = time.monotonic() + 120
+            while not condition() and time.monotonic() < deadline:
+                time.sleep(0.02)
         p = Player({str(answer)!r}, device="pulse")
         p.play()
-        while p.position_s == 0:
-            time.sleep(0.02)
+        until(lambda: p.position_s > 0)
         p.pause()
         paused_at = p.position_s
-        time.sleep(0.4)
+        time.sleep(0.4)  # a paused output must not move, however long we look
         still = p.position_s
-        p.seek(3.0)
+        p.seek(2.0)
         p.play()
-        while p.position_s <= 3.0:
-            time.sleep(0.02)
+        started = p.position_s
+        until(lambda: p.position_s > 2.0)
         resumed = p.position_s
-        finished = p.wait(30)
-        print(json.dumps([p.duration_s, paused_at, still, resumed, finished, p.position_s]))
+        finished = p.wait(120)
+        print(json.dumps([p.duration_s, paused_at, still, started, resumed, finished,
+                          p.position_s]))
         p.stop()
         """,
         env=env,
     )
-    duration, paused_at, still, resumed, finished, end = json.loads(
+    duration, paused_at, still, started, resumed, finished, end = json.loads(
         out.stdout.strip().splitlines()[-1])
     assert 0 < paused_at < duration and still == paused_at  # paused: the position holds
-    assert 3.0 < resumed < duration  # resumed from the seek target, not from the pause point
+    assert started >= 2.0  # resumed from the seek target, not from the pause point
+    assert 2.0 < resumed <= duration  # and moving again
     assert finished and end == pytest.approx(duration)

@@ -6,11 +6,9 @@ The microphone path is exercised for real through PortAudio and ALSA with ../sha
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import textwrap
 import wave
 from pathlib import Path
 
@@ -19,63 +17,11 @@ import pytest
 
 from coach.audio.recorder import FileSource, Recorder
 from coach.errors import CoachError
+from tests.support import audio
+from tests.support.audio import TESTS_DIR, read_wave, run_python, wait_for
 
-TESTS_DIR = Path(__file__).resolve().parent
-FAKE_MIC = TESTS_DIR.parent.parent / "shared" / "tools" / "fake-mic"
-
-
-def read_wave(path: Path) -> np.ndarray:
-    with wave.open(str(path), "rb") as w:
-        assert w.getframerate() == 16000
-        return np.frombuffer(w.readframes(w.getnframes()), np.int16)
-
-
-def to_16k(source: Path, out: Path) -> Path:
-    """The reference: the speech as 16 kHz mono 16-bit, converted by sox like fake-mic does."""
-    if shutil.which("sox") is None:
-        pytest.skip("sox is not installed (apt-get install sox)")
-    subprocess.run(["sox", str(source), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
-    return out
-
-
-def make_answer(speak, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """About 5 s of real speech with a one-second pause in the middle, at 16 kHz."""
-    wav = speak(
-        "recorder-answer",
-        ["I would use a B-tree index here,", 1.0, "because range scans stay cheap."],
-    )
-    return to_16k(wav, tmp_path_factory.mktemp("rec") / "answer16k.wav")
-
-
-@pytest.fixture(scope="module")
-def answer(speak, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_answer(speak, tmp_path_factory)
-
-
-def fake_mic_env() -> None:
-    if not FAKE_MIC.is_file():
-        pytest.skip(f"fake-mic not found at {FAKE_MIC}")
-    if shutil.which("sox") is None:
-        pytest.skip("sox is not installed (apt-get install sox)")
-    try:
-        import sounddevice  # noqa: F401
-    except OSError:
-        pytest.skip("libportaudio2 is not installed")
-
-
-def run_python(code: str, *, mic: Path | None = None, env: dict[str, str] | None = None,
-               check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in a fresh interpreter, under fake-mic playing ``mic`` if given."""
-    command = [sys.executable, "-c", textwrap.dedent(code)]
-    if mic is not None:
-        fake_mic_env()
-        command = [str(FAKE_MIC), str(mic), "--", *command]
-    result = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+answer_fixture = audio.answer_fixture
+long_answer_fixture = audio.long_answer_fixture
 
 
 def test_file_source_records_the_file_sample_for_sample(answer: Path, tmp_path: Path) -> None:
@@ -89,7 +35,7 @@ def test_file_source_records_the_file_sample_for_sample(answer: Path, tmp_path: 
         on_level=levels.append, on_problem=problems.append,
     )
     recorder.start()
-    assert recorder.wait(30), "the file source never finished"
+    assert recorder.wait(audio.WAIT_S), "the file source never finished"
     result = recorder.stop()
     source = read_wave(answer)
     np.testing.assert_array_equal(read_wave(out), source)
@@ -112,21 +58,21 @@ def test_file_source_records_the_file_sample_for_sample(answer: Path, tmp_path: 
 def test_take_stops_at_the_time_limit(answer: Path, tmp_path: Path) -> None:
     recorder = Recorder(tmp_path / "t.wav", source=FileSource(answer), max_seconds=1.0)
     recorder.start()
-    assert recorder.wait(10)
+    assert recorder.wait(audio.WAIT_S)
     result = recorder.stop()
     assert result.duration_s == 1.0
     np.testing.assert_array_equal(read_wave(tmp_path / "t.wav"), read_wave(answer)[:16000])
 
 
-def test_stopping_early_keeps_what_was_said(answer: Path, tmp_path: Path) -> None:
-    recorder = Recorder(tmp_path / "early.wav", source=FileSource(answer, realtime=True))
+def test_stopping_early_keeps_what_was_said(long_answer: Path, tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "early.wav", source=FileSource(long_answer, realtime=True))
     recorder.start()
-    assert not recorder.wait(0.8)  # still recording: a real-time source takes its time
+    wait_for(lambda: recorder.elapsed_s >= 0.5)  # some speech captured, however busy the CPU
     result = recorder.stop()
     kept = read_wave(tmp_path / "early.wav")
-    assert 0 < len(kept) < len(read_wave(answer))
+    assert len(kept) / 16000 >= 0.5 and len(kept) < len(read_wave(long_answer))
     assert result.duration_s == len(kept) / 16000
-    np.testing.assert_array_equal(kept, read_wave(answer)[: len(kept)])
+    np.testing.assert_array_equal(kept, read_wave(long_answer)[: len(kept)])
 
 
 def test_a_missing_source_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -144,7 +90,7 @@ def test_any_format_and_rate_is_recorded_at_16k(speak, tmp_path: Path) -> None:
     out = tmp_path / "flac.wav"
     recorder = Recorder(out, source=FileSource(flac, realtime=False))
     recorder.start()
-    recorder.wait(30)
+    assert recorder.wait(audio.WAIT_S)
     result = recorder.stop()
     with wave.open(str(wav)) as w:
         seconds = w.getnframes() / w.getframerate()
@@ -168,7 +114,7 @@ def test_microphone_recording_through_portaudio_holds_the_speech(answer: Path,
         print("inputs", list_input_devices())
         r = Recorder(Path({str(out)!r}), max_seconds=6.0)
         r.start()
-        assert r.wait(30)
+        assert r.wait(120)
         res = r.stop()
         print("result", res.duration_s, res.dropped_blocks, res.problems)
         """,

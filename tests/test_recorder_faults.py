@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -22,59 +21,47 @@ import time
 import wave
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 import soundfile
 
-from coach.audio.recorder import FileSource, Recorder, SilenceSource, StallingSource
+from coach.audio.recorder import Recorder
+from coach.audio.sources import FileSource, SilenceSource, StallingSource
 from coach.audio.wavfile import WavWriter
 from coach.core.attempts import find_attempt, iter_attempts, new_attempt
 from coach.recovery import recover_interrupted
-from tests.test_recorder import make_answer, read_wave
+from tests.support import audio
+from tests.support.audio import (
+    COACH,
+    dead_pid,
+    pyav_samples,
+    read_wave,
+    recorded_s,
+    recording_of,
+    wait_for,
+)
 
-
-@pytest.fixture(scope="module")
-def answer(speak, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_answer(speak, tmp_path_factory)
-
-
-COACH = [sys.executable, "-m", "coach"]
-
-
-def wait_for(predicate, timeout: float = 30.0, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError("timed out waiting for the condition")
-
-
-def recording_of(home: Path) -> Path | None:
-    found = list((home / "attempts").glob("*/recording.wav"))
-    return found[0] if found else None
-
-
-def pyav_samples(path: Path) -> int:
-    with av.open(str(path)) as container:
-        return sum(frame.samples for frame in container.decode(audio=0))
+answer_fixture = audio.answer_fixture
+long_answer_fixture = audio.long_answer_fixture
+pulse_fixture = audio.pulse_fixture
 
 
 # ---------------------------------------------------------------------- 1. SIGKILL
 
 
-def kill_mid_take(answer: Path, home: Path) -> tuple[Path, float, int]:
-    """Start ``coach record`` on a real-time source, SIGKILL it after ~2.5 s of audio."""
+def kill_mid_take(audio_file: Path, home: Path) -> tuple[Path, float, int]:
+    """Start ``coach record`` on a real-time source, SIGKILL it after ~2.5 s of audio.
+
+    ``audio_file`` is long (~50 s) so the take is still recording when the kill lands, however
+    slowly this test gets the CPU."""
     proc = subprocess.Popen(
-        [*COACH, "record", "--file", str(answer), "--seconds", "60", "--home", str(home)],
+        [*COACH, "record", "--file", str(audio_file), "--seconds", "60", "--home", str(home)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
         wav = wait_for(lambda: recording_of(home))
-        wait_for(lambda: wav.stat().st_size >= 44 + 2.5 * 32000)
-        on_disk_s = (wav.stat().st_size - 44) / 32000
+        wait_for(lambda: recorded_s(wav) >= 2.5)
+        on_disk_s = recorded_s(wav)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
@@ -83,9 +70,9 @@ def kill_mid_take(answer: Path, home: Path) -> tuple[Path, float, int]:
 
 
 def test_sigkill_mid_take_is_recovered_with_all_but_the_last_second(
-    answer: Path, coach_home: Path
+    long_answer: Path, coach_home: Path
 ) -> None:
-    wav, on_disk_s, pid = kill_mid_take(answer, coach_home)
+    wav, on_disk_s, pid = kill_mid_take(long_answer, coach_home)
     [attempt] = iter_attempts(coach_home)
     assert attempt.state == "recording" and attempt.extra["pid"] == pid
     # even before any repair, the header written while recording covers all but ~0.5 s
@@ -98,7 +85,7 @@ def test_sigkill_mid_take_is_recovered_with_all_but_the_last_second(
     assert recovered.recording_s >= on_disk_s
     kept = read_wave(wav)
     assert len(kept) / 16000 == pytest.approx(recovered.recording_s, abs=1e-3)
-    np.testing.assert_array_equal(kept, read_wave(answer)[: len(kept)])
+    np.testing.assert_array_equal(kept, read_wave(long_answer)[: len(kept)])
     assert soundfile.info(str(wav)).frames == len(kept)
     assert pyav_samples(wav) == len(kept)
     from coach.audio.decode import decode_audio
@@ -116,9 +103,7 @@ def test_a_take_still_recording_in_a_live_process_is_left_alone(coach_home: Path
 
 def test_a_take_killed_while_being_analysed_is_recovered(coach_home: Path,
                                                           answer: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    attempt = new_attempt(coach_home, None, state="analysing", extra={"pid": int(dead.stdout)})
+    attempt = new_attempt(coach_home, None, state="analysing", extra={"pid": dead_pid()})
     with WavWriter(attempt.recording_path, 16000) as writer:
         writer.write(read_wave(answer))
     imported = new_attempt(coach_home, None, state="analysing", source="import")
@@ -129,19 +114,16 @@ def test_a_take_killed_while_being_analysed_is_recovered(coach_home: Path,
 
 
 def test_a_take_killed_before_its_file_existed_is_marked_failed(coach_home: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    attempt = new_attempt(coach_home, None, state="recording",
-                          extra={"pid": int(dead.stdout)})
+    attempt = new_attempt(coach_home, None, state="recording", extra={"pid": dead_pid()})
     [changed] = recover_interrupted(coach_home)
     assert changed.id == attempt.id and changed.state == "failed"
     assert "interrupted" in (changed.error or "")
 
 
 @pytest.mark.slow
-def test_a_recovered_take_can_be_analysed(answer: Path, coach_home: Path,
+def test_a_recovered_take_can_be_analysed(long_answer: Path, coach_home: Path,
                                           transcriber) -> None:
-    kill_mid_take(answer, coach_home)
+    kill_mid_take(long_answer, coach_home)
     [attempt] = recover_interrupted(coach_home)
     from coach.cli.common import open_context
     from coach.pipeline import analyze_attempt
@@ -168,7 +150,7 @@ def test_stream_that_stops_delivering_is_reported_and_kept(
     recorder = Recorder(out, source=StallingSource(answer, stall_after_s=1.0, then=then),
                         on_problem=problems.append)
     recorder.start()
-    wait_for(lambda: problems, timeout=10)
+    wait_for(lambda: problems)
     result = recorder.stop()
     assert len(problems) == 1 and says in problems[0]
     assert result.problems == problems
@@ -193,13 +175,13 @@ class LosingCallbacks(FileSource):
 
 
 def test_callbacks_lost_without_a_flag_are_noticed_against_the_clock(
-    answer: Path, tmp_path: Path
+    long_answer: Path, tmp_path: Path
 ) -> None:
-    problems: list[str] = []
-    recorder = Recorder(tmp_path / "lossy.wav", source=LosingCallbacks(answer),
+    problems: list[str] = []  # a long file: it cannot end before the loss adds up to LOSS_S
+    recorder = Recorder(tmp_path / "lossy.wav", source=LosingCallbacks(long_answer),
                         on_problem=problems.append)
     recorder.start()
-    wait_for(lambda: problems, timeout=15)
+    wait_for(lambda: problems)
     recorder.stop()
     assert len(problems) == 1 and "Audio is being lost" in problems[0]
 
@@ -210,7 +192,7 @@ def test_only_silence_is_reported_and_kept(tmp_path: Path) -> None:
     recorder = Recorder(out, source=SilenceSource(4.0, realtime=False),
                         on_problem=problems.append)
     recorder.start()
-    assert recorder.wait(10)
+    assert recorder.wait(audio.WAIT_S)
     result = recorder.stop()
     assert len(problems) == 1 and "Only silence" in problems[0] and "muted" in problems[0]
     assert result.duration_s == 4.0 and len(read_wave(out)) == 64000
@@ -238,7 +220,7 @@ def test_slow_writer_drops_and_counts_blocks_with_a_bounded_queue(
     sampler = threading.Thread(target=sample)
     recorder.start()
     sampler.start()
-    assert recorder.wait(15)
+    assert recorder.wait(audio.WAIT_S)
     result = recorder.stop()
     sampling.set()
     sampler.join()
@@ -296,46 +278,6 @@ def test_disk_full_while_recording_is_a_clear_error_with_a_readable_file(
 # ---------------------------------------------------------------------- 2b. a real audio server
 
 
-@contextlib.contextmanager
-def pulse_server(tmp_path: Path):
-    """A private PulseAudio daemon with a null sink whose monitor is the default microphone.
-
-    Unlike fake-mic, PulseAudio paces capture and playback in real time. Yields (env, pid)."""
-    import shutil
-
-    if not all(shutil.which(tool) for tool in ("pulseaudio", "pactl", "paplay")):
-        pytest.skip("pulseaudio, pactl or paplay missing (apt-get install pulseaudio "
-                    "pulseaudio-utils libasound2-plugins)")
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(runtime)}
-    subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "--disallow-exit", "-n",
-                    "--load=module-native-protocol-unix"], env=env, check=True,
-                   capture_output=True)
-    try:
-        for args in (["load-module", "module-null-sink", "sink_name=vsink", "rate=16000",
-                      "channels=1"],
-                     ["load-module", "module-remap-source", "source_name=vmic",
-                      "master=vsink.monitor"],
-                     ["set-default-source", "vmic"], ["set-default-sink", "vsink"]):
-            subprocess.run(["pactl", *args], env=env, check=True, capture_output=True)
-        pid = int(wait_for(lambda: (runtime / "pulse" / "pid").is_file()
-                           and (runtime / "pulse" / "pid").read_text().strip(), timeout=10))
-        yield env, pid
-    finally:
-        with_pid = runtime / "pulse" / "pid"
-        if with_pid.is_file():
-            with contextlib.suppress(ProcessLookupError, ValueError):
-                os.kill(int(with_pid.read_text().strip()), signal.SIGCONT)
-        subprocess.run(["pulseaudio", "-k"], env=env, capture_output=True)
-
-
-@pytest.fixture
-def pulse(tmp_path: Path):
-    with pulse_server(tmp_path) as server:
-        yield server
-
-
 RECORD_UNTIL_FAULT = """
 import json, sys, time
 from pathlib import Path
@@ -343,15 +285,17 @@ from coach.audio.recorder import Recorder
 problems = []
 r = Recorder(Path(sys.argv[1]), device="pulse", on_problem=problems.append)
 r.start()
-deadline = time.monotonic() + 20
+deadline = time.monotonic() + 120   # generous: a loaded CI machine
 while r.elapsed_s == 0 and time.monotonic() < deadline:
     time.sleep(0.01)
 print("STARTED", flush=True)        # the parent starts speaking now
-start = r.elapsed_s
-while r.elapsed_s < start + 1.5 and time.monotonic() < deadline:
-    time.sleep(0.05)
+start, loudest = r.elapsed_s, 0.0
+# 1.5 s of audio and some speech in it (paplay may be slow to start on a busy machine)
+while (r.elapsed_s < start + 1.5 or loudest < 0.4) and time.monotonic() < deadline:
+    loudest = max(loudest, r.level)
+    time.sleep(0.02)
 print("FAULT", flush=True)          # the parent injects the fault now
-while not problems and time.monotonic() < deadline:
+while not any(sys.argv[2] in p for p in problems) and time.monotonic() < deadline:
     time.sleep(0.05)
 res = r.stop()
 print(json.dumps({"seconds": res.duration_s, "problems": res.problems}))
@@ -370,7 +314,7 @@ def test_audio_server_dying_or_freezing_mid_take_is_reported_and_kept(
     (SIGSTOP) while speech plays into the microphone."""
     env, server_pid = pulse
     out = tmp_path / "take.wav"
-    rec = subprocess.Popen([sys.executable, "-c", RECORD_UNTIL_FAULT, str(out)], env=env,
+    rec = subprocess.Popen([sys.executable, "-c", RECORD_UNTIL_FAULT, str(out), says], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert rec.stdout is not None and rec.stdout.readline().strip() == "STARTED"
     player = subprocess.Popen(["paplay", "--device=vsink", str(answer)], env=env)
@@ -387,7 +331,11 @@ def test_audio_server_dying_or_freezing_mid_take_is_reported_and_kept(
             raise
         player.kill()
         player.wait()
-    assert len(result["problems"]) == 1 and says in result["problems"][0]
+    reported = [p for p in result["problems"] if says in p]
+    others = [p for p in result["problems"] if says not in p]
+    assert len(reported) == 1, result["problems"]
+    # the only other message allowed is the watchdog noticing an overloaded machine
+    assert all("Audio is being lost" in p for p in others), result["problems"]
     kept = read_wave(out)
     assert len(kept) / 16000 == result["seconds"] >= 1.0
     assert np.abs(kept).max() > 1000  # the speech captured before the fault is on disk

@@ -10,13 +10,13 @@ import time
 import wave
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 import soundfile
 
 from coach.audio.wavfile import HEADER_EVERY_S, WavWriter, repair_wav
 from coach.errors import CoachError
+from tests.support.audio import pyav_samples
 
 
 def tone(seconds: float, rate: int = 16000, freq: float = 440.0) -> np.ndarray:
@@ -27,11 +27,6 @@ def tone(seconds: float, rate: int = 16000, freq: float = 440.0) -> np.ndarray:
 def read_wave(path: Path) -> tuple[np.ndarray, int]:
     with wave.open(str(path), "rb") as w:
         return np.frombuffer(w.readframes(w.getnframes()), np.int16), w.getframerate()
-
-
-def pyav_samples(path: Path) -> int:
-    with av.open(str(path)) as container:
-        return sum(frame.samples for frame in container.decode(audio=0))
 
 
 def test_written_file_matches_what_was_written(tmp_path: Path) -> None:
@@ -72,6 +67,19 @@ def test_header_is_valid_while_the_file_is_still_open(tmp_path: Path) -> None:
     shutil.copyfile(path, snapshot)
     samples, _ = read_wave(snapshot)
     np.testing.assert_array_equal(samples, audio)
+    writer.close()
+
+
+def test_header_keeps_up_with_a_burst_of_audio(tmp_path: Path) -> None:
+    """A writer catching up on a backlog writes seconds of audio in milliseconds: the header a
+    kill would leave still covers all but the last half second of it."""
+    path = tmp_path / "burst.wav"
+    audio = tone(3.0)
+    writer = WavWriter(path, 16000)
+    for start in range(0, len(audio), 800):
+        writer.write(audio[start : start + 800])
+        with wave.open(str(path)) as w:  # what a SIGKILL right now would leave
+            assert writer.frames - w.getnframes() <= HEADER_EVERY_S * 16000
     writer.close()
 
 

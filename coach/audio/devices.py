@@ -8,6 +8,7 @@ that needs no microphone. Every failure becomes a one-line message saying what t
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 from coach.errors import CoachError
 
@@ -41,8 +42,7 @@ def parse_device(device: int | str | None) -> int | str | None:
     return int(text) if text.isdigit() else text
 
 
-def list_input_devices() -> list[tuple[int, str]]:
-    """(index, name) of every device that can record."""
+def _devices_with(channels_key: str) -> list[tuple[int, str]]:
     sd = load_sounddevice()
     try:
         devices = sd.query_devices()
@@ -51,8 +51,30 @@ def list_input_devices() -> list[tuple[int, str]]:
     return [
         (index, str(info["name"]))
         for index, info in enumerate(devices)
-        if int(info.get("max_input_channels", 0)) > 0
+        if int(info.get(channels_key, 0)) > 0
     ]
+
+
+def list_input_devices() -> list[tuple[int, str]]:
+    """(index, name) of every device that can record."""
+    return _devices_with("max_input_channels")
+
+
+def list_output_devices() -> list[tuple[int, str]]:
+    """(index, name) of every device that can play."""
+    return _devices_with("max_output_channels")
+
+
+def _query(sd: ModuleType, device: int | str | None, kind: str,
+           available: list[tuple[int, str]]) -> tuple[Any, str | None]:
+    """(device info, None), or (None, a message naming the devices that do exist)."""
+    try:
+        return sd.query_devices(device, kind=kind), None
+    except Exception as exc:  # PortAudioError for -1 / a bad index, ValueError for a bad name
+        names = ", ".join(f"{i}: {n}" for i, n in available)
+        what = f"the default {kind} device" if device is None else f"{kind} device {device!r}"
+        verb = "use" if kind == "input" else "play through"
+        return None, f"cannot {verb} {what} ({exc}); available {kind}s: {names}"
 
 
 def preflight(device: int | str | None = None, rate: int = 16000, channels: int = 1) -> str | None:
@@ -69,12 +91,9 @@ def preflight(device: int | str | None = None, rate: int = 16000, channels: int 
     if not inputs:
         return ("no microphone found: connect one (or check the audio server is running), "
                 "then try again; you can still analyse a recording file with 'coach analyze'")
-    try:
-        info = sd.query_devices(device, kind="input")
-    except Exception as exc:
-        names = ", ".join(f"{i}: {n}" for i, n in inputs)
-        what = "the default input device" if device is None else f"input device {device!r}"
-        return f"cannot use {what} ({exc}); available inputs: {names}"
+    info, problem = _query(sd, device, "input", inputs)
+    if problem:
+        return problem
     try:
         sd.check_input_settings(device=device, samplerate=rate, channels=channels, dtype="int16")
     except Exception as exc:
@@ -84,12 +103,17 @@ def preflight(device: int | str | None = None, rate: int = 16000, channels: int 
 
 
 def output_preflight(device: int | str | None = None) -> str | None:
-    """None if something can play audio, else a clear message."""
+    """None if something can play audio, else a clear message saying what to do.
+
+    PortAudio's own words for a machine with no output ("Error querying device -1") tell the
+    user nothing, so the common cases are named: no output at all, or an unknown device.
+    """
     try:
         sd = load_sounddevice()
-        sd.query_devices(parse_device(device), kind="output")
+        outputs = list_output_devices()
     except CoachError as exc:
         return str(exc)
-    except Exception as exc:
-        return f"no audio output device to play through ({exc}); connect speakers or headphones"
-    return None
+    if not outputs:
+        return ("no audio output device found: connect speakers or headphones (or check the "
+                "audio server is running), then replay again")
+    return _query(sd, parse_device(device), "output", outputs)[1]

@@ -4,6 +4,12 @@ The coach's own recordings are 16-bit WAVs, which are memory-mapped rather than 
 replaying an hour-long take costs no memory and seeking is instant. Other files (imports) are
 decoded into memory with ``coach.audio.decode.decode_audio``. The output callback only copies
 samples; position reports come from a small ticker thread, never from the audio callback.
+
+When playback reaches the end, the ticker reports the final position (the duration) *before*
+``wait()`` returns: the end is signalled by PortAudio's finished callback on an internal event,
+and only the ticker turns it into ``finished`` after its last report, so a caller (or the
+review screen) never sees a stale position after the end. Reports are serialised by a lock, so
+an older position can never arrive after a newer one.
 """
 
 from __future__ import annotations
@@ -16,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from coach.audio.devices import load_sounddevice
+from coach.audio.devices import load_sounddevice, output_preflight, parse_device
 from coach.audio.wavfile import wav_data_info
 from coach.errors import CoachError
 
 TICK_S = 0.1
+JOIN_TIMEOUT_S = 2.0  # a slow on_position handler must not hang pause/stop
 
 
 def _load(path: Path) -> tuple[np.ndarray, int]:
@@ -50,7 +57,12 @@ def _load(path: Path) -> tuple[np.ndarray, int]:
 
 
 class Player:
-    """Plays ``path``; ``on_position(seconds)`` is called ~10 times a second while playing."""
+    """Plays ``path``; ``on_position(seconds)`` is called ~10 times a second while playing.
+
+    The last report of a play-through is the duration, and it is made before ``finished`` is
+    set (so before ``wait()`` returns). No report is made after ``pause()`` or ``stop()``
+    return, except the one ``pause()`` itself makes.
+    """
 
     def __init__(
         self,
@@ -65,10 +77,12 @@ class Player:
         self.channels = self._samples.shape[1]
         self._pos = 0
         self._stream: Any = None
-        self._lock = threading.Lock()
-        self.finished = threading.Event()
+        self._lock = threading.Lock()  # the position, shared with the audio callback
+        self._report_lock = threading.Lock()  # one position report at a time, in order
+        self._ended = threading.Event()  # PortAudio played the last sample
+        self.finished = threading.Event()  # ... and the final position was reported
         self._ticker: threading.Thread | None = None
-        self._ticking = threading.Event()
+        self._halt = threading.Event()
 
     @property
     def duration_s(self) -> float:
@@ -101,29 +115,38 @@ class Player:
 
     def _open(self) -> None:
         sd = load_sounddevice()
+        problem = output_preflight(self.device)
+        if problem:
+            raise CoachError(problem)
         dtype = "int16" if self._samples.dtype == np.int16 else "float32"
         try:
             self._stream = sd.OutputStream(
-                samplerate=self.rate, channels=self.channels, dtype=dtype, device=self.device,
-                callback=self._callback, finished_callback=self._finished,
+                samplerate=self.rate, channels=self.channels, dtype=dtype,
+                device=parse_device(self.device), callback=self._callback,
+                finished_callback=self._finished,
             )
-        except Exception as exc:
-            raise CoachError(f"cannot open the audio output: {exc}") from None
+        except Exception as exc:  # sd.PortAudioError: busy device, unsupported rate
+            raise CoachError(f"cannot open the audio output ({exc}); close other programs "
+                             "using it or choose another output device") from None
 
     def _finished(self) -> None:
+        """PortAudio's finished callback: also called on pause/stop, so check the position."""
         if self._pos >= len(self._samples):
-            self.finished.set()
+            self._ended.set()
 
     def play(self) -> None:
         """Start or resume from the current position (from the start once it played through)."""
+        if self.playing:
+            return
+        self._halt_ticker()
         if self._pos >= len(self._samples):
             self._pos = 0
+        self._ended.clear()
         self.finished.clear()
-        if self._stream is not None and not self._stream.active:
+        if self._stream is not None:
             self._stream.close(ignore_errors=True)
             self._stream = None
-        if self._stream is None:
-            self._open()
+        self._open()
         try:
             self._stream.start()
         except Exception as exc:
@@ -134,8 +157,10 @@ class Player:
         """Stop sound but keep the position."""
         if self._stream is not None:
             self._stream.stop(ignore_errors=True)
-        self._ticking.clear()
+        self._halt_ticker()
         self._notify()
+        if self._ended.is_set():
+            self.finished.set()  # it ended just as it was paused
 
     def toggle(self) -> None:
         if self.playing:
@@ -145,7 +170,7 @@ class Player:
 
     def stop(self) -> None:
         """Stop and release the output device; the position goes back to the start."""
-        self._ticking.clear()
+        self._halt_ticker()
         if self._stream is not None:
             self._stream.abort(ignore_errors=True)
             self._stream.close(ignore_errors=True)
@@ -153,25 +178,33 @@ class Player:
         self._pos = 0
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until playback reaches the end; True if it did."""
+        """Block until playback reaches the end and the final position was reported."""
         return self.finished.wait(timeout)
 
     def _notify(self) -> None:
-        if self.on_position is not None:
-            with contextlib.suppress(Exception):
-                self.on_position(self.position_s)
+        if self.on_position is None:
+            return
+        # read and report together under one lock: reports never go backwards
+        with self._report_lock, contextlib.suppress(Exception):
+            self.on_position(self.position_s)
 
     def _start_ticker(self) -> None:
-        self._ticking.set()
-        if self._ticker is not None and self._ticker.is_alive():
-            return
+        halt = self._halt = threading.Event()
 
         def tick() -> None:
-            while self._ticking.is_set():
+            while not halt.is_set():
                 self._notify()
-                if self.finished.wait(TICK_S):
-                    self._notify()
-                    self._ticking.clear()
+                if self._ended.wait(TICK_S):
+                    self._notify()  # the final position: the duration
+                    self.finished.set()
+                    return
 
         self._ticker = threading.Thread(target=tick, name="coach-player", daemon=True)
         self._ticker.start()
+
+    def _halt_ticker(self) -> None:
+        """Stop the ticker and wait for it, unless called from it (an on_position handler)."""
+        self._halt.set()
+        ticker, self._ticker = self._ticker, None
+        if ticker is not None and ticker is not threading.current_thread():
+            ticker.join(JOIN_TIMEOUT_S)

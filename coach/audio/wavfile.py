@@ -52,6 +52,7 @@ class WavWriter:
         self.rate = int(rate)
         self.channels = int(channels)
         self.frames = 0
+        self._header_frames = 0  # frames the header on disk accounts for
         self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self._last_header = time.monotonic()
         self._last_sync = self._last_header
@@ -79,7 +80,7 @@ class WavWriter:
         return done
 
     def write(self, block: np.ndarray) -> None:
-        """Append frames; rewrite the header if ~0.5 s have passed since the last rewrite."""
+        """Append frames; rewrite the header every ~0.5 s of time or of audio, whichever first."""
         if self._fd is None:
             raise ValueError("write to a closed WavWriter")
         if block.dtype != np.int16:
@@ -93,7 +94,10 @@ class WavWriter:
             raise
         self.frames += frames
         now = time.monotonic()
-        if now - self._last_header >= HEADER_EVERY_S:
+        # by the clock, and by the audio: a writer catching up on a backlog (a busy machine)
+        # appends seconds of audio in a few milliseconds, and a kill then must not lose them
+        behind = self.frames - self._header_frames
+        if now - self._last_header >= HEADER_EVERY_S or behind >= HEADER_EVERY_S * self.rate:
             self.update_header()
             if now - self._last_sync >= FSYNC_EVERY_S:
                 os.fsync(self._fd)
@@ -107,6 +111,7 @@ class WavWriter:
         os.pwrite(self._fd, struct.pack("<I", min(MAX_CHUNK, 36 + data_bytes)), 4)
         os.pwrite(self._fd, struct.pack("<I", min(MAX_CHUNK, data_bytes)), 40)
         self._last_header = time.monotonic()
+        self._header_frames = self.frames
 
     def _salvage(self) -> None:
         """After a failed write: trim to whole frames, fix the header, close; never raise."""

@@ -108,10 +108,12 @@ def run(args: argparse.Namespace) -> int:
             if transcriber is None:
                 transcriber = load_transcriber(ctx)
             result = analyze_one(ctx, path, samples, args, transcriber)
-        except CoachError as exc:
+        except (CoachError, OSError) as exc:  # OSError: the disk refused a write (full)
             failures += 1
-            print(f"coach: error: {name}: {exc}", file=sys.stderr)
-            results.append({"audio": name, "error": str(exc)})
+            message = str(exc) if isinstance(exc, CoachError) else (
+                f"could not save the attempt ({exc.strerror or exc}; disk full?)")
+            print(f"coach: error: {name}: {message}", file=sys.stderr)
+            results.append({"audio": name, "error": message})
             continue
         results.append(result)
         if not args.json:

@@ -64,6 +64,7 @@ class StreamStats:
     tail_s: float = 0.0  # audio seconds finish() had to transcribe itself
     finish_s: float = 0.0  # wall time of finish()
     max_pending_s: float = 0.0
+    max_lag_s: float = 0.0  # most audio the worker found waiting (it was busy transcribing)
     chunk_lengths: list[float] = field(default_factory=list)
     speculative: int = 0  # pending stretches transcribed ahead at a pause
     speculative_used: int = 0  # ... whose result was used (no speech came after)
@@ -87,7 +88,6 @@ class StreamingTranscriber:
         long_gap_s: float = 0.9,
         max_backlog_s: float = 600.0,
         on_words: WordsCallback | None = None,
-        context_words: int = 0,
     ) -> None:
         if not 0 < min_chunk_s < max_chunk_s <= 30.0:
             raise ValueError("need 0 < min_chunk_s < max_chunk_s <= 30")
@@ -99,7 +99,6 @@ class StreamingTranscriber:
         self.long_gap_s = float(long_gap_s)
         self.max_backlog_s = float(max_backlog_s)
         self.on_words = on_words
-        self.context_words = int(context_words)
         self.stats = StreamStats()
         self.error: BaseException | None = None
         self.gave_up = False
@@ -212,6 +211,8 @@ class StreamingTranscriber:
                     ):
                         self._lock.wait()
                     blocks, self._blocks = self._blocks, []
+                    waiting = sum(b.size for b in blocks) / self.rate
+                    self.stats.max_lag_s = max(self.stats.max_lag_s, waiting)
                     self._new = 0
                     finishing, gave_up = self._finishing, self.gave_up
                 if gave_up:
@@ -320,27 +321,12 @@ class StreamingTranscriber:
             return
         cut = min(n, int((end + min(trailing / 2, CUT_MARGIN_S)) * self.rate))
         began = time.perf_counter()
-        result = self._transcribe(x[:cut], self._pending_start / self.rate)
+        result = self.transcriber.transcribe_array(
+            x[:cut], offset_s=self._pending_start / self.rate, vocabulary=self.vocabulary
+        )
         self.stats.transcribe_s += time.perf_counter() - began
         self.stats.speculative += 1
         self._spec = (self._pending_start, cut, result)
-
-    def _transcribe(self, samples: np.ndarray, offset_s: float) -> Transcript:
-        """One chunk through the shared Transcriber; with ``context_words``, the end of what
-        was said before is given as the prompt, as Whisper has within one long file."""
-        kwargs: dict[str, Any] = {}
-        options = getattr(self.transcriber, "options", None)
-        if self.context_words and self._words and options is not None:
-            from dataclasses import replace
-
-            context = " ".join(w.text for w in self._words[-self.context_words :])
-            prompt_as = "both" if options.prompt_as in ("hotwords", "both") else "initial_prompt"
-            kwargs["options"] = replace(
-                options, prompt_as=prompt_as, filler_prompt=f"{options.filler_prompt} {context}"
-            )
-        return self.transcriber.transcribe_array(
-            samples, offset_s=offset_s, vocabulary=self.vocabulary, **kwargs
-        )
 
     def _spec_usable(self, cut: int) -> bool:
         """True if the speculative result covers ``_pending[:cut]``: same start, and only
@@ -377,7 +363,9 @@ class StreamingTranscriber:
             self.stats.speculative_used += 1
         else:
             began = time.perf_counter()
-            result = self._transcribe(chunk, offset)
+            result = self.transcriber.transcribe_array(
+                chunk, offset_s=offset, vocabulary=self.vocabulary
+            )
             self.stats.transcribe_s += time.perf_counter() - began
             if tail:
                 self.stats.tail_s += chunk.size / self.rate
