@@ -148,9 +148,9 @@ def variants(clip: tuple[np.ndarray, int], folder: Path) -> list[Path]:
                 path = folder / f"clip-{tag}.{ext}"
                 if ext == "wav":
                     write_wav(path, at_rate, target, channels)
-                else:  # 32 kb/s: the least a voice memo app uses for MP3/AAC
+                else:  # 64 kb/s: what voice memo apps use for MP3/AAC
                     encode(path, at_rate, target, codec, channels,
-                           bit_rate=32000 if ext in ("mp3", "m4a") else None)
+                           bit_rate=64000 if ext in ("mp3", "m4a") else None)
                 made.append(path)
             if target == 44100 and shutil.which("sox"):
                 ogg = folder / f"clip-{tag}.ogg"

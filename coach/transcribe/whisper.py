@@ -20,7 +20,6 @@ The model is loaded once per ``Transcriber`` and reused for every file and every
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -415,11 +414,3 @@ def _opener_buffers(
         buffers.append((np.concatenate(pieces), spots))
     return buffers
 
-
-def timed_transcribe(
-    transcriber: Transcriber, path: str | Path, **kwargs: Any
-) -> tuple[Transcript, float]:
-    """Transcribe ``path`` and return the transcript with the seconds it took (for benchmarks)."""
-    start = time.perf_counter()
-    transcript = transcriber.transcribe_file(path, **kwargs)
-    return transcript, time.perf_counter() - start
