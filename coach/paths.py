@@ -41,12 +41,13 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
         home = CHECKOUT_DIR / "reports"
     else:
         home = user_data_dir()
-    home.mkdir(parents=True, exist_ok=True)
+    if not home.exists():
+        home.mkdir(mode=0o700, parents=True)  # recordings of people's voices: user-only
     return home.resolve()
 
 
 def builtin_prompts_dir() -> Path:
-    """The built-in prompts: ``prompts/`` in a checkout, ``<prefix>/share/coach/prompts`` installed."""
+    """The built-in prompts: ``prompts/`` in a checkout, else ``<prefix>/share/coach/prompts``."""
     if (CHECKOUT_DIR / "prompts").is_dir():
         return CHECKOUT_DIR / "prompts"
     return Path(sys.prefix) / "share" / "coach" / "prompts"

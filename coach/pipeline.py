@@ -59,6 +59,7 @@ def import_recording(
         source_audio=str(audio_path.resolve()),
         recording=f"recording{suffix}",
         follows=follows,
+        extra={"pid": os.getpid()},
     )
     try:
         # created user-only before any byte lands in it (copyfile keeps an existing file's mode)

@@ -38,12 +38,12 @@ def is_interrupted(attempt: Attempt) -> bool:
     """A take whose process died while recording it, or while analysing it after recording.
 
     A "recording" attempt with no pid counts too (nothing can still be writing it); an
-    "analysing" one only with a pid, so an import being analysed by ``coach analyze`` (which
-    stores none) is never touched.
+    "analysing" one only with a pid, so an attempt being analysed by a live process (a TUI or a
+    ``coach analyze`` running beside this one) is never touched.
     """
     pid = attempt.extra.get("pid")
     recording = attempt.state == "recording"
-    analysing = attempt.state == "analysing" and attempt.source == "recording" and pid is not None
+    analysing = attempt.state == "analysing" and pid is not None
     if not (recording or analysing):
         return False
     try:
@@ -59,6 +59,14 @@ def recover_interrupted(home: Path) -> list[Attempt]:
         if not is_interrupted(attempt):
             continue
         extra = {**attempt.extra, "interrupted": True}
+        if attempt.source == "import":  # the copy is whole; only its analysis was cut short
+            changed.append(
+                update_attempt(
+                    attempt, state="failed", extra=extra,
+                    error="the analysis was interrupted; run 'coach analyze' on it again",
+                )
+            )
+            continue
         try:
             seconds = repair_wav(attempt.recording_path)
         except (CoachError, OSError) as exc:

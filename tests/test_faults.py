@@ -292,9 +292,6 @@ async def test_app_starts_with_a_corrupt_or_missing_database(coach_home: Path) -
     assert "btree-vs-hash" in shown and len(shown) >= 50
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the app swallows a damaged history database: coach/tui/logic/browse.py due_marks() "
-    "returns {} on any error and nothing tells the user to run 'coach history --rebuild'"))
 async def test_app_says_the_database_is_damaged(coach_home: Path) -> None:
     corrupt_home(coach_home)
     _shown, notes = await open_app_on(coach_home)

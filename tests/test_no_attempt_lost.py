@@ -112,8 +112,9 @@ def test_a_home_through_every_fault_loses_no_attempt(speak, tmp_path: Path) -> N
     # 2. a take SIGKILLed while recording
     rec = coach_popen("record", "--file", str(long_take), "--seconds", "60", home=home)
     try:
-        wav = wait_for(lambda: next((home / "attempts").glob("*/recording.wav"), None)
-                       if folders(home) - set(started) else None)
+        [new_folder] = wait_for(lambda: folders(home) - set(started))
+        wav = home / "attempts" / new_folder / "recording.wav"
+        wait_for(wav.is_file)
         wait_for(lambda: wav.stat().st_size >= 44 + 2 * 32000)
         os.kill(rec.pid, signal.SIGKILL)
     finally:

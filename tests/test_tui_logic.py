@@ -37,7 +37,7 @@ class TestBrowse:
         assert browse.practise_next(PROMPTS, {}) is None
 
     def test_no_history_means_no_marks(self, coach_home) -> None:
-        assert browse.due_marks(coach_home, ["a", "b"]) == {}
+        assert browse.due_marks(coach_home, ["a", "b"]) == ({}, None)
 
 
 class TestTimer:

@@ -98,7 +98,7 @@ def _slug(text: str) -> str:
 def new_attempt(home: Path, prompt_id: str | None, **fields: Any) -> Attempt:
     """Create a fresh attempt folder and its ``attempt.json``; ids are unique and sortable."""
     root = attempts_dir(home)
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     base = f"{stamp}-{_slug(prompt_id or 'free')}"
     for n in range(1000):

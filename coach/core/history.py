@@ -285,9 +285,9 @@ class History:
     def _migrate(self) -> None:
         """Apply each missing migration in its own transaction together with its version bump."""
         while True:
-            if self.schema_version() >= len(self.migrations):
-                return
             try:
+                if self.schema_version() >= len(self.migrations):
+                    return
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise _storage_error(exc, self.path) from exc

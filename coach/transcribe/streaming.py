@@ -319,7 +319,7 @@ class StreamingTranscriber:
         trailing = n / self.rate - end
         if trailing < SPEC_GAP_S:
             return
-        cut = min(n, int((end + min(trailing / 2, CUT_MARGIN_S)) * self.rate))
+        cut = min(n, int((end + min(trailing, CUT_MARGIN_S)) * self.rate))
         began = time.perf_counter()
         result = self.transcriber.transcribe_array(
             x[:cut], offset_s=self._pending_start / self.rate, vocabulary=self.vocabulary

@@ -75,6 +75,7 @@ class DueLoaded(Message):
     """The scheduler's marks for the home screen: prompt id -> "due" / "new"."""
 
     marks: dict[str, str]
+    problem: str | None = None
 
 
 @dataclass

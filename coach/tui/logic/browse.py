@@ -31,24 +31,28 @@ def matches(prompt: Prompt, pillar: str | None, level: str | None, text: str) ->
     return all(part in haystack for part in needle.split())
 
 
-def due_marks(home: Path, prompt_ids: Iterable[str], new_per_day: int = 3) -> dict[str, str]:
-    """prompt id -> "due" or "new" from the scheduler; empty before any history exists.
+def due_marks(
+    home: Path, prompt_ids: Iterable[str], new_per_day: int = 3
+) -> tuple[dict[str, str], str | None]:
+    """(prompt id -> "due" or "new", a problem to tell the user or None).
 
-    Never raises: the home screen must open even if the history or scheduler is broken.
+    Never raises: the home screen must open even if the history is damaged, but a damaged
+    history is said (with what to do), never silently shown as "nothing due".
     """
     if not database_path(home).is_file():
-        return {}
-    try:
-        from coach.core.history import open_history
-        from coach.core.scheduler import due
-    except ImportError:
-        return {}
+        return {}, None
+    from coach.core.history import open_history
+    from coach.core.scheduler import due
+    from coach.errors import CoachError
+
     try:
         with open_history(home) as history:
             items = due(history, list(prompt_ids), new_per_day=new_per_day)
-    except Exception:
-        return {}
-    return {item.prompt_id: item.reason for item in items}
+    except CoachError as exc:
+        return {}, str(exc)
+    except Exception as exc:  # the home screen must still open
+        return {}, f"could not read the history ({exc}); try 'coach history --rebuild'"
+    return {item.prompt_id: item.reason for item in items}, None
 
 
 def order(prompts: Iterable[Prompt], marks: dict[str, str]) -> list[Prompt]:

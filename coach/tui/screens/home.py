@@ -38,6 +38,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.marks: dict[str, str] = {}
+        self.history_problem: str | None = None
         self.shown: list[Prompt] = []
 
     def compose(self) -> ComposeResult:
@@ -72,10 +73,14 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="due", exit_on_error=False)
     def load_due(self) -> None:
         ids = [p.id for p in self.prompts]
-        marks = browse.due_marks(self.app.ctx.home, ids, self.app.ctx.settings.new_prompts_per_day)
-        self.post_message(DueLoaded(marks))
+        per_day = self.app.ctx.settings.new_prompts_per_day
+        marks, problem = browse.due_marks(self.app.ctx.home, ids, per_day)
+        self.post_message(DueLoaded(marks, problem))
 
     def on_due_loaded(self, message: DueLoaded) -> None:
+        if message.problem and message.problem != self.history_problem:
+            self.history_problem = message.problem
+            self.notify(message.problem, title="History", severity="error", timeout=15)
         if message.marks != self.marks:
             self.marks = message.marks
             self.refresh_list()
