@@ -25,7 +25,7 @@ def test_import_whose_analysis_died_is_marked_failed_and_keeps_its_copy(coach_ho
     changed = recover_interrupted(coach_home)
     assert [a.id for a in changed] == [attempt.id]
     after = load_attempt(attempt.path)
-    assert after.state == "failed" and "analyse" in (after.error or "")
+    assert after.state == "failed" and "interrupted" in (after.error or "")
     assert attempt.recording_path.read_bytes() == b"fLaC-not-touched"
 
 
