@@ -26,7 +26,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +34,7 @@ from coach.audio.decode import decode_audio
 from coach.core.attempts import find_attempt
 from coach.paths import database_path
 from coach.recovery import recover_interrupted
+from tests.support.audio import wait_for
 from tests.test_bad_input import CLIP_TEXT, encode, read_mono, resample, run_coach
 from tests.test_faults import KILL_DURING_REPORT
 
@@ -76,16 +76,6 @@ def coach_popen(*args: str, home: Path, env: dict[str, str] | None = None) -> su
         stderr=subprocess.PIPE, text=True,
         env={**os.environ, "COACH_HOME": str(home), **(env or {})},
     )
-
-
-def wait_for(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the condition")
 
 
 def test_a_home_through_every_fault_loses_no_attempt(speak, tmp_path: Path) -> None:
