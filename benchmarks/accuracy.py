@@ -70,6 +70,8 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "nosnap": DecodeOptions(snap_to_speech=False),
     "silero": DecodeOptions(vad_filter=True),
     "beam1": DecodeOptions(beam_size=1),
+    "notailstop": DecodeOptions(stop_at_speech_end=False),
+    "hotopener": DecodeOptions(prompt_as="hotwords"),
     "cond": DecodeOptions(condition_on_previous_text=True),
     "hot2": DecodeOptions(filler_prompt=LONG_PROMPT, prompt_as="hotwords", opener_pass=False),
     "both2": DecodeOptions(filler_prompt=LONG_PROMPT, opener_pass=False),

@@ -20,12 +20,14 @@ import struct
 import subprocess
 import sys
 import textwrap
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
+
+from tests.support import encode as support_encode
+from tests.support.encode import as_channels
 
 REPO = Path(__file__).resolve().parent.parent
 COACH = [sys.executable, "-m", "coach"]
@@ -80,44 +82,14 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int, channels: int = 1) -> Path:
-    data = np.repeat(samples[:, None], channels, axis=1)
-    if channels == 2:
-        data[:, 1] *= 0.8
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
+    return support_encode.write_wav(path, as_channels(samples, channels), rate)
 
 
 def encode(path: Path, samples: np.ndarray, rate: int, codec: str, channels: int = 1,
            options: dict[str, str] | None = None, bit_rate: int | None = None) -> Path:
     """Encode mono float ``samples`` with PyAV's FFmpeg encoders (stereo: a scaled copy)."""
-    import av
-
-    layout = "mono" if channels == 1 else "stereo"
-    data = np.repeat(samples[:, None], channels, axis=1)
-    if channels == 2:
-        data[:, 1] *= 0.8
-    with av.open(str(path), "w", options=options or {}) as container:
-        stream = container.add_stream(codec, rate=rate)
-        stream.layout = layout
-        if bit_rate:
-            stream.bit_rate = bit_rate
-        fmt = stream.codec_context.codec.audio_formats[0].name
-        frame = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(data.astype(np.float32)).reshape(1, -1), format="flt",
-            layout=layout,
-        )
-        frame.sample_rate = rate
-        resampler = av.AudioResampler(format=fmt, layout=layout, rate=rate)
-        for out in [*resampler.resample(frame), *resampler.resample(None)]:
-            for packet in stream.encode(out):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return path
+    return support_encode.encode(path, as_channels(samples, channels), rate, codec,
+                                 options=options, bit_rate=bit_rate)
 
 
 @pytest.fixture(scope="module")

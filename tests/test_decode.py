@@ -6,7 +6,6 @@ import itertools
 import shutil
 import struct
 import subprocess
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ from coach.audio import decode as decode_mod
 from coach.audio.decode import SAMPLE_RATE, decode_audio
 from coach.audio.vad import speaking_time, speech_regions
 from coach.errors import CoachError
+from tests.support.encode import encode, write_wav
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -25,39 +25,6 @@ def tone(rate: int, seconds: float, freq: float = 440.0, amp: float = 0.3) -> np
     return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
-def write_wav(path: Path, data: np.ndarray, rate: int) -> Path:
-    """16-bit WAV; ``data`` is (n,) or (n, channels)."""
-    data = data.reshape(data.shape[0], -1) if data.size else data.reshape(0, 1)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(data.shape[1])
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
-
-
-def encode(path: Path, data: np.ndarray, rate: int, codec: str) -> Path:
-    """Encode (n, channels) float audio with PyAV (the encoders FFmpeg ships)."""
-    import av
-
-    data = data.reshape(data.shape[0], -1)
-    layout = "mono" if data.shape[1] == 1 else "stereo"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream(codec, rate=rate)
-        stream.layout = layout
-        fmt = stream.codec_context.codec.audio_formats[0].name
-        frame = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(data.astype(np.float32)).reshape(1, -1), format="flt",
-            layout=layout,
-        )
-        frame.sample_rate = rate
-        resampler = av.AudioResampler(format=fmt, layout=layout, rate=rate)
-        for out in [*resampler.resample(frame), *resampler.resample(None)]:
-            for packet in stream.encode(out):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return path
 
 
 def dominant_hz(samples: np.ndarray) -> float:

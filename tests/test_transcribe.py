@@ -14,7 +14,12 @@ from coach.audio.decode import SAMPLE_RATE, decode_audio
 from coach.core.model import Word
 from coach.errors import CoachError
 from coach.transcribe.models import resolve_model
-from coach.transcribe.whisper import Transcriber, _join_tokens, _snap_to_speech
+from coach.transcribe.whisper import (
+    Transcriber,
+    _hesitations_before,
+    _join_tokens,
+    _snap_to_speech,
+)
 
 HESITATIONS = {"um", "uh", "er", "erm", "hmm", "ah"}
 
@@ -169,6 +174,17 @@ def test_word_edges_follow_the_speech_the_audio_shows() -> None:
         (6.0, 7.6),  # the last word of the stretch ends with it
     ]
     assert [w.text for w in snapped] == [w.text for w in words]
+
+
+def test_second_look_adds_only_the_hesitations_the_first_pass_dropped() -> None:
+    """The opener pass's transcript is matched to the first pass's by text, not by time."""
+    first = ["so", "i", "might", "pick", "okay", "so", "raft", "a", "follower", "the", "leader"]
+    again = ["so", "um", "i'd", "pick", "okay", "so", "raph", "uh", "follower", "the", "leader"]
+    found = _hesitations_before(again, first)
+    assert found == {1: ("um", False), 7: ("uh", True)}  # "a follower" was "uh, follower"
+    same = ["so", "i", "might", "pick", "the", "leader"]
+    assert _hesitations_before(same, same) == {}  # nothing new heard: nothing added
+    assert _hesitations_before(["the", "lead", "her"], ["the", "leader"]) == {}
 
 
 # ----------------------------------------------------------------------------- models

@@ -36,6 +36,9 @@ from coach.transcribe.models import is_local, resolve_model
 FILLER_PROMPT = "Um, uh, so, like, you know, er..."
 EDGE_SNAP_S = 0.5
 HESITATIONS = frozenset({"um", "uh", "er", "erm", "hmm", "ah", "uhm", "hm", "mm"})
+# First-pass words that are often a misheard hesitation ("a billing" for "uh, billing").
+SOUNDALIKES = frozenset({"a", "ah", "oh", "up", "an"})
+TAIL_S = 0.15  # speech shorter than this after the last word is not worth another window
 WINDOW_S = 28.0  # keep each second-pass buffer inside one 30 s Whisper window
 Progress = Callable[[float], None]
 
@@ -57,6 +60,9 @@ class DecodeOptions:
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4  # above: repetitive, hallucinated text
     min_seconds_per_word: float = 0.12  # an unsure segment faster than this is invented
+    # Whisper re-decodes a window at rising temperatures when it looks unsure; with our guards
+    # and no conditioning that rarely changes the words but can cost several decodes.
+    stop_at_speech_end: bool = True  # skip a last window that holds only VAD silence
     opener_pass: bool = True  # second look at the start of each stretch of speech for "uh"
     opener_beam_size: int = 1  # greedy is enough to hear one "uh" (and half the cost of 5)
     opener_s: float = 0.9  # how much of the start of each stretch of speech it hears
@@ -67,6 +73,7 @@ PLAIN = DecodeOptions(
     prompt_as="none", vocabulary_in_hotwords=False, condition_on_previous_text=True,
     drop_words_in_silence=False, snap_to_speech=False, no_speech_prob_max=2.0,
     compression_ratio_max=1e9, min_seconds_per_word=0.0, opener_pass=False,
+    stop_at_speech_end=False,
 )
 
 
@@ -109,6 +116,16 @@ def _impossibly_fast(seg: Any, opts: DecodeOptions) -> bool:
         return False
     unsure = seg.no_speech_prob > 0.3 or seg.avg_logprob < -0.8
     return unsure and (seg.end - seg.start) < opts.min_seconds_per_word * len(words)
+
+
+def _keep_segment(seg: Any, opts: DecodeOptions) -> bool:
+    """False for a segment that is probably invented: unsure and silent, repetitive, too fast."""
+    unsure = seg.no_speech_prob > opts.no_speech_prob_max
+    if unsure and seg.avg_logprob < opts.avg_logprob_min:
+        return False
+    if seg.compression_ratio > opts.compression_ratio_max:
+        return False
+    return not _impossibly_fast(seg, opts)
 
 
 def _in_speech(word: Word, regions: Sequence[tuple[float, float]], pad: float) -> bool:
@@ -179,33 +196,6 @@ def _opener_candidates(
         members = [i for i, w in enumerate(words) if s - 0.3 <= (w.start + w.end) / 2 <= e + 0.3]
         if members and not any(_norm(words[i].text) in HESITATIONS for i in members[:2]):
             out.append((k, members))
-    return out
-
-
-def _merge_openers(words: list[Word], found: dict[int, tuple[Word, str]],
-                   members: dict[int, list[int]]) -> list[Word]:
-    """Put each hesitation the second pass heard before its stretch's first word.
-
-    When the first pass heard the hesitation as a short word ("a billing" for "uh, billing":
-    the second pass agrees on the word after it), that word is replaced rather than kept.
-    """
-    replace_at: dict[int, Word] = {}
-    insert_at: dict[int, Word] = {}
-    for k, (hes, after) in found.items():
-        idx = members[k]
-        first = idx[0]
-        second = _norm(words[idx[1]].text) if len(idx) > 1 else None
-        if after and second == after and len(_norm(words[first].text)) <= 3:
-            replace_at[first] = Word(hes.text, words[first].start, words[first].end, hes.prob)
-        else:
-            start = min(hes.start, words[first].start)
-            end = min(max(hes.end, start), words[first].start)
-            insert_at[first] = Word(hes.text, start, end, hes.prob)
-    out: list[Word] = []
-    for i, w in enumerate(words):
-        if i in insert_at:
-            out.append(insert_at[i])
-        out.append(replace_at.get(i, w))
     return out
 
 
@@ -320,20 +310,24 @@ class Transcriber:
             vad_filter=opts.vad_filter,
         )
         raw: list[tuple[str, float, float, float]] = []
+        # The prompt makes Whisper end a window without a closing timestamp, so faster-whisper
+        # starts another 30 s window at the last word's end to hear the rest: a whole encoder
+        # pass (most of the cost) for a tail the VAD already calls silent, whose words would be
+        # dropped anyway. The segments come lazily, so stopping here skips that window.
+        stop = regions and opts.stop_at_speech_end and opts.drop_words_in_silence
+        speech_end = regions[-1][1] - TAIL_S if stop else None
         for seg in segments:
             if on_progress and duration > 0:
                 on_progress(min(1.0, seg.end / duration))
-            unsure = seg.no_speech_prob > opts.no_speech_prob_max
-            if unsure and seg.avg_logprob < opts.avg_logprob_min:
-                continue
-            if seg.compression_ratio > opts.compression_ratio_max:
-                continue
-            if _impossibly_fast(seg, opts):
-                continue
-            raw.extend(
-                (w.word, float(w.start), float(w.end), float(w.probability))
-                for w in seg.words or ()
-            )
+            ends_speech = bool(seg.words) and speech_end is not None and (
+                seg.words[-1].end >= speech_end)
+            if _keep_segment(seg, opts):
+                raw.extend(
+                    (w.word, float(w.start), float(w.end), float(w.probability))
+                    for w in seg.words or ()
+                )
+            if ends_speech:
+                break
         if on_progress:
             on_progress(1.0)
         words = _join_tokens(raw)
@@ -357,32 +351,98 @@ class Transcriber:
         Whisper drops an "uh" most often right after a pause, where the prompt has least hold.
         The first ~0.9 s of every stretch whose first words hold no hesitation are packed,
         with short silences between them, into one 30 s window and decoded once more with the
-        filler prompt; a hesitation heard first in a snippet is added before that stretch's
-        first word. One extra window per ~15 stretches of speech keeps the cost small.
+        filler prompt. The second transcript is aligned by text with the first pass's words in
+        those snippets, so no word timestamps are needed (they doubled this pass's cost): a
+        hesitation it inserts before one of a stretch's first two words is added there.
         """
         candidates = _opener_candidates(words, regions)
         if not candidates:
             return words
         members = dict(candidates)
-        found: dict[int, tuple[Word, str]] = {}
         model = self.load()
+        inserts: dict[int, Word] = {}
+        replaces: dict[int, Word] = {}
         for buffer, spots in _opener_buffers(samples, regions, [k for k, _ in candidates], opts):
-            segments, _ = model.transcribe(
-                buffer, language="en", beam_size=opts.opener_beam_size, word_timestamps=True,
-                condition_on_previous_text=False, initial_prompt=opts.filler_prompt,
-                hotwords=opts.filler_prompt,
-            )
-            heard = [w for seg in segments for w in seg.words or () if w.word.strip()]
-            for k, pos, length in spots:
-                inside = [w for w in heard if pos - 0.1 <= w.start < pos + length]
-                if not inside or _norm(inside[0].word) not in HESITATIONS:
+            heard = [_norm(t) for t in _decode_text(model, buffer, opts).split()]
+            heard = [t for t in heard if t]
+            ref: list[tuple[int, int, int]] = []  # (word index, region, position in snippet)
+            for k, _pos, _length in spots:
+                s = regions[k][0]
+                inside = [i for i in members[k] if (words[i].start + words[i].end) / 2
+                          < s + opts.opener_s]
+                ref += [(i, k, n) for n, i in enumerate(inside or members[k][:1])]
+            found = _hesitations_before(heard, [_norm(words[i].text) for i, _, _ in ref])
+            for j, (hes, replaced) in found.items():
+                i, k, n = ref[j]
+                if n > 1:
                     continue
-                first = inside[0]
-                start = regions[k][0] + max(0.0, float(first.start) - pos)
-                end = regions[k][0] + max(0.0, float(first.end) - pos)
-                after = _norm(inside[1].word) if len(inside) > 1 else ""
-                found[k] = (Word(first.word.strip(), start, end, float(first.probability)), after)
-        return _merge_openers(words, found, members) if found else words
+                if replaced:
+                    w = words[i]
+                    replaces[i] = Word(hes, w.start, w.end, min(w.prob, 0.5))
+                else:
+                    inserts[i] = _hesitation_before(hes, words, i, regions[k][0], n)
+        if not inserts and not replaces:
+            return words
+        out: list[Word] = []
+        for i, w in enumerate(words):
+            if i in inserts:
+                out.append(inserts[i])
+            out.append(replaces.get(i, w))
+        return out
+
+
+def _hesitations_before(heard: list[str], ref: list[str]) -> dict[int, tuple[str, bool]]:
+    """Hesitations the second pass heard and the first did not, keyed by the first-pass word
+    they come before: {ref index: (hesitation, replaces that word)}.
+
+    A first-pass word the hesitation stands in for ("a billing" heard again as "uh billing":
+    see ``SOUNDALIKES``) is replaced rather than kept.
+    """
+    from difflib import SequenceMatcher
+
+    out: dict[int, tuple[str, bool]] = {}
+    ops = SequenceMatcher(None, ref, heard, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag not in ("insert", "replace"):
+            continue
+        for d, token in enumerate(heard[j1:j2]):
+            if token not in HESITATIONS:
+                continue
+            r = i1 + min(d, i2 - i1)  # the first-pass word at the same place
+            if r >= len(ref):
+                continue
+            same_shape = tag == "replace" and i2 - i1 == j2 - j1
+            if same_shape and ref[r] in SOUNDALIKES:
+                out[r] = (token, True)
+            else:
+                out.setdefault(r, (token, False))
+            break
+    return out
+
+
+def _hesitation_before(hes: str, words: Sequence[Word], i: int, region_start: float,
+                       n: int) -> Word:
+    """A hesitation Word placed in the time before ``words[i]`` (its stretch's n-th word)."""
+    w = words[i]
+    start = region_start if n == 0 else words[i - 1].end
+    start = min(start, w.start)
+    end = max(start, min(w.start, start + 0.5))
+    return Word(hes, round(start, 3), round(end, 3), min(w.prob, 0.5))
+
+
+def _decode_text(model: Any, buffer: np.ndarray, opts: DecodeOptions) -> str:
+    """Text of a buffer of snippets, decoded greedily with the filler prompt, no timestamps.
+
+    (Encoding only the snippets instead of a padded 30 s window, which CTranslate2 allows,
+    was tried: a quarter of the encoder's cost, but on a noisy clip Whisper then looped on
+    "uh uh uh" and lost the rest of the buffer.)
+    """
+    segments, _ = model.transcribe(
+        buffer, language="en", beam_size=opts.opener_beam_size, word_timestamps=False,
+        condition_on_previous_text=False, initial_prompt=opts.filler_prompt,
+        hotwords=opts.filler_prompt, temperature=0.0, without_timestamps=True,
+    )
+    return " ".join(seg.text for seg in segments)
 
 
 def _opener_buffers(
