@@ -316,17 +316,12 @@ def _missing(folder: Path) -> Path:
     return folder / "missing.wav"
 
 
-RECORD_FILE_BUG = (
-    "coach record --file on an empty or non-audio file says 'The input stream stopped "
-    "(microphone unplugged ...)' and 'no audio was captured' without naming the file "
-    "(FileSource in coach/audio/recorder.py does not decode-check the file up front)"
-)
 
 
 @pytest.mark.parametrize("make", [
     _missing,
-    pytest.param(_empty, marks=pytest.mark.xfail(strict=True, reason=RECORD_FILE_BUG)),
-    pytest.param(_text, marks=pytest.mark.xfail(strict=True, reason=RECORD_FILE_BUG)),
+    _empty,
+    _text,
 ])
 def test_record_from_a_bad_file_is_one_clear_line(make, tmp_path: Path) -> None:
     path = make(tmp_path)

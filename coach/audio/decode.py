@@ -48,6 +48,25 @@ def _too_long(path: Path, seconds: float) -> CoachError:
     )
 
 
+def check_audio_file(path: str | Path) -> None:
+    """Fail fast, with the same one-line errors as ``decode_audio``, on a file with no audio.
+
+    Cheap (opens the container, decodes nothing): for sources that stream a file later.
+    """
+    import av
+
+    path = Path(path).expanduser()
+    _check_file(path)
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise CoachError(f"no audio stream in {path}")
+    except (av.error.InvalidDataError, ValueError) as exc:
+        raise CoachError(f"not an audio file PyAV can decode: {path}") from exc
+    except (av.error.FFmpegError, OSError) as exc:
+        raise CoachError(f"cannot open audio file {path}: {exc}") from exc
+
+
 def decode_audio(path: str | Path) -> np.ndarray:
     """Return the audio in ``path`` as a mono float32 array at ``SAMPLE_RATE`` (16 kHz).
 

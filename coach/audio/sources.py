@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from coach.audio.decode import check_audio_file
 from coach.audio.devices import load_sounddevice
 from coach.errors import CoachError
 
@@ -200,8 +201,7 @@ class FileSource(_ThreadSource):
     def __init__(self, path: Path | str, realtime: bool = True, block_s: float = 0.05) -> None:
         super().__init__(realtime, block_s)
         self.path = Path(path)
-        if not self.path.is_file():
-            raise CoachError(f"audio file not found: {self.path}")
+        check_audio_file(self.path)  # a bad file is named now, not reported as a dead stream
 
     def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
         frames = max(1, int(recorder.rate * self.block_s))
