@@ -9,6 +9,7 @@ marked "recovered" with the seconds kept, so the user finds it and can analyse i
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from coach.audio.wavfile import repair_wav
@@ -52,10 +53,28 @@ def is_interrupted(attempt: Attempt) -> bool:
         return True
 
 
+STALE_TEMP_S = 3600  # a temp file this old belongs to a write that died, not one under way
+
+
+def remove_stale_temp_files(folder: Path, now: float | None = None) -> int:
+    """Delete what an atomic write killed before its rename left behind (``.NAME.*.tmp``)."""
+    now = time.time() if now is None else now
+    removed = 0
+    for tmp in folder.glob(".*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > STALE_TEMP_S:
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def recover_interrupted(home: Path) -> list[Attempt]:
     """Repair and mark "recovered" every interrupted recording; returns the attempts changed."""
     changed = []
     for attempt in iter_attempts(home):
+        remove_stale_temp_files(attempt.path)
         if not is_interrupted(attempt):
             continue
         extra = {**attempt.extra, "interrupted": True}

@@ -38,3 +38,19 @@ def test_import_being_analysed_by_a_live_process_is_left_alone(coach_home: Path)
     )
     assert recover_interrupted(coach_home) == []
     assert load_attempt(attempt.path).state == "analysing"
+
+
+def test_temp_files_of_a_dead_write_are_cleaned_but_fresh_ones_kept(coach_home: Path) -> None:
+    import os
+    import time
+
+    attempt = new_attempt(coach_home, None, state="analysed")
+    stale = attempt.path / ".report.html.abc123.tmp"
+    fresh = attempt.path / ".analysis.json.def456.tmp"
+    stale.write_text("half a report")
+    fresh.write_text("a write under way")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    recover_interrupted(coach_home)
+    assert not stale.exists() and fresh.exists()
+    assert (attempt.path / "attempt.json").is_file()
