@@ -12,7 +12,13 @@ invents a polite "Thank you." Both would make the coach lie. So:
   dropped, as are segments Whisper itself rates as probably-no-speech with low confidence, highly
   repetitive ones, and unsure ones with more words than their time allows;
 * word edges are aligned with the speech the VAD heard, so pauses and pace measured from word
-  gaps are honest.
+  gaps are honest;
+* the start of every stretch of speech is heard a second time (the "opener pass"), where
+  Whisper drops most hesitations, and what it adds is merged by text.
+
+Cost (the encoder's 30 s window is most of it): the main pass stops once it has heard the last
+speech the VAD found, instead of paying a whole extra window for a silent tail, and the opener
+pass decodes without word timestamps; together ~1.3x plain faster-whisper on the benchmark.
 
 The model is loaded once per ``Transcriber`` and reused for every file and every chunk.
 """
@@ -371,7 +377,8 @@ class Transcriber:
                 inside = [i for i in members[k] if (words[i].start + words[i].end) / 2
                           < s + opts.opener_s]
                 ref += [(i, k, n) for n, i in enumerate(inside or members[k][:1])]
-            found = _hesitations_before(heard, [_norm(words[i].text) for i, _, _ in ref])
+            starts = frozenset(j for j, (_, _, n) in enumerate(ref) if n == 0)
+            found = _hesitations_before(heard, [_norm(words[i].text) for i, _, _ in ref], starts)
             for j, (hes, replaced) in found.items():
                 i, k, n = ref[j]
                 if n > 1:
@@ -391,12 +398,16 @@ class Transcriber:
         return out
 
 
-def _hesitations_before(heard: list[str], ref: list[str]) -> dict[int, tuple[str, bool]]:
+def _hesitations_before(
+    heard: list[str], ref: list[str], starts: frozenset[int] = frozenset()
+) -> dict[int, tuple[str, bool]]:
     """Hesitations the second pass heard and the first did not, keyed by the first-pass word
     they come before: {ref index: (hesitation, replaces that word)}.
 
-    A first-pass word the hesitation stands in for ("a billing" heard again as "uh billing":
-    see ``SOUNDALIKES``) is replaced rather than kept.
+    ``starts`` are the ref indices that begin a snippet (a stretch of speech): where the two
+    texts disagree over a stretch that spans one, the hesitation goes there, since that is
+    where Whisper drops them. A first-pass word the hesitation stands in for ("a billing"
+    heard again as "uh billing": see ``SOUNDALIKES``) is replaced rather than kept.
     """
     from difflib import SequenceMatcher
 
@@ -409,10 +420,13 @@ def _hesitations_before(heard: list[str], ref: list[str]) -> dict[int, tuple[str
             if token not in HESITATIONS:
                 continue
             r = i1 + min(d, i2 - i1)  # the first-pass word at the same place
+            near = [k for k in range(i1, i2 + 1) if k in starts]
+            if near:
+                r = min(near, key=lambda k: abs(k - r))
             if r >= len(ref):
                 continue
             same_shape = tag == "replace" and i2 - i1 == j2 - j1
-            if same_shape and ref[r] in SOUNDALIKES:
+            if same_shape and i1 <= r < i2 and ref[r] in SOUNDALIKES:
                 out[r] = (token, True)
             else:
                 out.setdefault(r, (token, False))
