@@ -22,7 +22,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "With --prompt, opens straight on that prompt's practice screen.",
     )
     parser.add_argument("--prompt", metavar="ID", help="open straight on this prompt")
-    parser.add_argument("--model", metavar="NAME|PATH", help="Whisper model (default: tiny.en)")
+    parser.add_argument(
+        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
+        help="Whisper model (default: tiny.en)",
+    )
     parser.set_defaults(func=run)
 
 

@@ -39,7 +39,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rec.add_argument("--fast", action="store_true",
                      help="with --file: feed it as fast as it can be written, not in real time")
     rec.add_argument("--json", action="store_true", help="print the analysis as JSON")
-    rec.add_argument("--model", metavar="NAME|PATH", help="Whisper model (default: tiny.en)")
+    rec.add_argument(
+        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
+        help="Whisper model (default: tiny.en)",
+    )
     rec.set_defaults(func=run_record)
 
     rep = sub.add_parser(
@@ -86,7 +89,7 @@ def run_record(args: argparse.Namespace) -> int:
     from coach.audio.recorder import FileSource, Recorder
     from coach.core.attempts import new_attempt, update_attempt
 
-    ctx = open_context(args, model=args.model)
+    ctx = open_context(args, model=getattr(args, "model", None))
     _recover(ctx.home)
     prompt = ctx.prompt(args.prompt)
     seconds = args.seconds or (prompt.answer_seconds if prompt else 120.0)
@@ -151,7 +154,7 @@ def _analyse(ctx: Any, attempt: Any, prompt: Any, args: argparse.Namespace) -> i
     from coach.cli.analyze import _progress_printer, summary
     from coach.pipeline import analyze_attempt, load_transcriber
 
-    transcriber = load_transcriber(ctx, args.model)
+    transcriber = load_transcriber(ctx)
     attempt, analysis = analyze_attempt(
         ctx, attempt, prompt, transcriber=transcriber, on_progress=_progress_printer(attempt.id)
     )

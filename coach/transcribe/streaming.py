@@ -83,7 +83,7 @@ class StreamingTranscriber:
         *,
         rate: int = 16000,
         vocabulary: Sequence[str] = (),
-        min_chunk_s: float = 5.0,
+        min_chunk_s: float = 12.0,
         max_chunk_s: float = 25.0,
         long_gap_s: float = 0.9,
         max_backlog_s: float = 600.0,
@@ -226,7 +226,7 @@ class StreamingTranscriber:
                     cut = self._find_cut(final=finishing)
                     if cut is None:
                         break
-                    self._take(cut, tail=finishing)
+                    self._take(self._align_to_spec(cut), tail=finishing)
                 if finishing:
                     self._finished = self._transcript()
                     return
@@ -340,6 +340,24 @@ class StreamingTranscriber:
         if rest.size == 0:
             return True
         return not vad.speech_regions(rest, self.rate) and not self._has_sound(rest)
+
+    def _align_to_spec(self, cut: int) -> int:
+        """Move ``cut`` to the end of the look-ahead result when both fall in the same silence.
+
+        The look-ahead starts at a 0.2 s pause and ends up to 0.25 s after the last word; the cut
+        found a moment later (gap >= 0.3 s) may land a few hundred ms earlier or later in the same
+        pause. Without this, the look-ahead (a full Whisper call) would be thrown away and the
+        same stretch transcribed again, which is what made the worker fall behind.
+        """
+        if self._spec is None:
+            return cut
+        start, length, _ = self._spec
+        if start != self._pending_start or length <= cut or length > self._pending.size:
+            return cut
+        between = self._pending[cut:length]
+        if vad.speech_regions(between, self.rate) or self._has_sound(between):
+            return cut
+        return length
 
     def _take(self, cut: int, *, tail: bool) -> None:
         """Transcribe ``_pending[:cut]`` (if it holds speech) and drop it from memory."""
