@@ -8,7 +8,7 @@ Every system runs on the same clips in the same process with the same loaded mod
 
 * **coach**: ``coach.transcribe.whisper.Transcriber`` (filler prompt as initial_prompt and
   hotwords, vocabulary biasing, second look at the start of each stretch of speech, VAD
-  guards) then ``coach.core.analysis.analyze``;
+  guards, no decoding of a silent tail) then ``coach.core.analysis.analyze``;
 * **plain**: ``WhisperModel.transcribe(audio, language="en", word_timestamps=True)`` with
   faster-whisper's defaults, then the same ``analyze`` (so both are scored by the same filler
   detector and pace rules; only the transcription differs);
@@ -58,7 +58,7 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "coach": DecodeOptions(),  # prompt as initial_prompt + hotwords, opener pass, guards
     "plain": None,
     "noopener": DecodeOptions(opener_pass=False),
-    "opener5": DecodeOptions(opener_beam_size=5),
+    "opener1": DecodeOptions(opener_beam_size=1),
     "opener12": DecodeOptions(opener_s=1.2, opener_gap_s=0.6),
     "hotwords": DecodeOptions(prompt_as="hotwords", opener_pass=False),
     "initial": DecodeOptions(prompt_as="initial_prompt", opener_pass=False),
@@ -71,7 +71,6 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "silero": DecodeOptions(vad_filter=True),
     "beam1": DecodeOptions(beam_size=1),
     "notailstop": DecodeOptions(stop_at_speech_end=False),
-    "hotopener": DecodeOptions(prompt_as="hotwords"),
     "cond": DecodeOptions(condition_on_previous_text=True),
     "hot2": DecodeOptions(filler_prompt=LONG_PROMPT, prompt_as="hotwords", opener_pass=False),
     "both2": DecodeOptions(filler_prompt=LONG_PROMPT, opener_pass=False),

@@ -104,16 +104,21 @@ def main(argv: list[str] | None = None) -> str:
                 f"{seconds:.0f} s", len(runs), lat,
                 median([r["finish_s"] for r in runs]), median([r["analyze_s"] for r in runs]),
                 median([r["tail_s"] for r in runs]), base, f"{base / lat:.1f}x",
-                sum(int(r["dropped"]) for r in runs), runs[-1]["load"],
+                sum(int(r["dropped"]) for r in runs),
+                median([r["model_s"] for r in runs]), median([r["max_lag_s"] for r in runs]),
+                runs[-1]["speculative"], runs[-1]["load"],
             ])
     body = table(["answer", "runs", "stop->review s (median)", "finish s", "analyse+report s",
                   "tail transcribed s", "without streaming s", "speed-up", "dropped blocks",
+                  "model busy s", "worker lag max s", "look-ahead used/made (last)",
                   "load (last run)"], rows)
     notes = [
         machine_line(),
         f"default model (tiny.en int8), {args.threads} model threads, real-time FileSource; "
         "answers: piper speech looped, stop pressed 0.3 s after the last word",
         "goal: <= 1.0 s at 2 min and not growing with length",
+        "model busy = seconds the streamer spent in Whisper calls (incl. look-ahead) during the "
+        "answer; look-ahead used/made = transcriptions made ahead at pauses / reused as chunks",
     ]
     text = section("Stop-to-review latency", body, notes)
     print(text)

@@ -16,6 +16,13 @@ background worker transcribes *closed stretches of speech* as they appear:
 * audio of transcribed stretches is dropped: memory holds only what is pending, whatever the
   length of the recording.
 
+Every Whisper call costs a full 30 s window encode whatever the chunk length, so chunks are long
+(``min_chunk_s`` 12 s, up to 25 s): a 5 s chunk costs the same CPU as a 25 s one. At a pause the
+idle worker may transcribe the pending stretch ahead (in case the user presses stop now): once a
+chunk is due, at a 0.2 s pause (the cut a moment later falls in the same pause and reuses the
+result, ``_align_to_spec``); before that only at a 0.5 s pause, since the look-ahead is wasted
+whenever speech resumes. At most one look-ahead per pause, never while audio waits (backlog).
+
 ``finish()`` transcribes only what is left (usually a few seconds, or nothing when the user paused
 before stopping) and returns the whole :class:`~coach.core.model.Transcript`. If the worker could
 not keep up (``max_backlog_s`` of audio pending, e.g. a big model on a slow CPU) or failed, it
@@ -51,7 +58,8 @@ WordsCallback = Callable[[list[Word]], None]
 CUT_GAP_S = 0.3  # shortest silence a cut may fall in (between words, not inside one)
 CUT_MARGIN_S = 0.25  # cut this far after the last speech at most (keeps soft word endings)
 EVAL_EVERY_S = 0.1  # look for a cut each time this much new audio arrived
-SPEC_GAP_S = 0.2  # a pause this long may be the end of the answer: transcribe ahead
+SPEC_GAP_S = 0.2  # a pause this long, once a chunk is due anyway: transcribe ahead
+SPEC_SHORT_GAP_S = 0.5  # ... before a chunk is due (a shorter stretch): only at longer pauses
 
 
 @dataclass
@@ -317,7 +325,11 @@ class StreamingTranscriber:
             return
         end = regions[-1][1]
         trailing = n / self.rate - end
-        if trailing < SPEC_GAP_S:
+        # Once min_chunk_s is pending the cut comes at this pause anyway and will reuse the
+        # result (see _align_to_spec); before that, a look-ahead is wasted whenever speech
+        # resumes, so wait for a pause that more likely ends the answer.
+        due = n >= self.min_chunk_s * self.rate
+        if trailing < (SPEC_GAP_S if due else SPEC_SHORT_GAP_S):
             return
         cut = min(n, int((end + min(trailing, CUT_MARGIN_S)) * self.rate))
         began = time.perf_counter()

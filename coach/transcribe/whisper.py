@@ -68,9 +68,9 @@ class DecodeOptions:
     min_seconds_per_word: float = 0.12  # an unsure segment faster than this is invented
     # Whisper re-decodes a window at rising temperatures when it looks unsure; with our guards
     # and no conditioning that rarely changes the words but can cost several decodes.
-    stop_at_speech_end: bool = True  # skip a last window that holds only VAD silence
+    stop_at_speech_end: bool = False  # skip a last window that holds only VAD silence
     opener_pass: bool = True  # second look at the start of each stretch of speech for "uh"
-    opener_beam_size: int = 1  # greedy is enough to hear one "uh" (and half the cost of 5)
+    opener_beam_size: int = 5  # beam 5 found one "uh" more than greedy, at little extra cost
     opener_s: float = 0.9  # how much of the start of each stretch of speech it hears
     opener_gap_s: float = 0.4  # silence between the snippets in its buffer
 
@@ -445,7 +445,7 @@ def _hesitation_before(hes: str, words: Sequence[Word], i: int, region_start: fl
 
 
 def _decode_text(model: Any, buffer: np.ndarray, opts: DecodeOptions) -> str:
-    """Text of a buffer of snippets, decoded greedily with the filler prompt, no timestamps.
+    """Text of a buffer of snippets, decoded with the filler prompt (no word timestamps).
 
     (Encoding only the snippets instead of a padded 30 s window, which CTranslate2 allows,
     was tried: a quarter of the encoder's cost, but on a noisy clip Whisper then looped on
@@ -454,7 +454,7 @@ def _decode_text(model: Any, buffer: np.ndarray, opts: DecodeOptions) -> str:
     segments, _ = model.transcribe(
         buffer, language="en", beam_size=opts.opener_beam_size, word_timestamps=False,
         condition_on_previous_text=False, initial_prompt=opts.filler_prompt,
-        hotwords=opts.filler_prompt, temperature=0.0, without_timestamps=True,
+        hotwords=opts.filler_prompt, temperature=0.0,
     )
     return " ".join(seg.text for seg in segments)
 
