@@ -66,9 +66,7 @@ class DecodeOptions:
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4  # above: repetitive, hallucinated text
     min_seconds_per_word: float = 0.12  # an unsure segment faster than this is invented
-    # Whisper re-decodes a window at rising temperatures when it looks unsure; with our guards
-    # and no conditioning that rarely changes the words but can cost several decodes.
-    stop_at_speech_end: bool = False  # skip a last window that holds only VAD silence
+    stop_at_speech_end: bool = True  # skip a last window that holds only VAD silence
     opener_pass: bool = True  # second look at the start of each stretch of speech for "uh"
     opener_beam_size: int = 5  # beam 5 found one "uh" more than greedy, at little extra cost
     opener_s: float = 0.9  # how much of the start of each stretch of speech it hears
