@@ -20,6 +20,8 @@ import yaml
 from coach.core.model import LEVELS, PILLARS, KeyPoint, Prompt
 from coach.errors import CoachError
 
+# libyaml's C parser when available: ~5x faster on the 50+ built-in prompts at every start.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CATEGORIES = ("concept", "case", "coding", "behavioral", "deep-dive")
 STAR_IDS = ("situation", "task", "action", "result")
 REQUIRED = ("id", "title", "pillar", "level", "prep_seconds", "answer_seconds", "key_points")
@@ -154,7 +156,7 @@ def validate(path: Path) -> tuple[Prompt | None, list[Problem]]:
         problem("front matter", "missing: the file must start with a '---' YAML block")
         return None, problems
     try:
-        data = yaml.safe_load(parts[0])
+        data = yaml.load(parts[0], Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
