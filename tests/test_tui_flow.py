@@ -146,15 +146,20 @@ async def test_whole_practice_loop(coach_home: Path, speak, transcriber) -> None
     assert [a.id for a in iter_attempts(coach_home)] == [attempt.id]
 
 
-@pytest.mark.slow
-async def test_cancel_asks_before_discarding(coach_home: Path, speak) -> None:
+def short_answer_app(coach_home: Path, speak) -> CoachApp:
+    """The practice screen of one prompt, recording a short real answer, with no model."""
     answer = speak("tui-short", ["A short answer about caching."])
-    app = CoachApp(
+    return CoachApp(
         make_ctx(coach_home),
         start_prompt="caching-strategies",
         recorder_factory=file_recorder(answer),
         transcriber_factory=lambda ctx: None,
     )
+
+
+@pytest.mark.slow
+async def test_cancel_asks_before_discarding(coach_home: Path, speak) -> None:
+    app = short_answer_app(coach_home, speak)
     async with app.run_test(size=SIZE) as pilot:
         practice = app.screen
         assert isinstance(practice, PracticeScreen)
@@ -235,13 +240,7 @@ async def test_import_a_recording_from_the_command_palette(
 
 @pytest.mark.slow
 async def test_restart_discards_the_take_after_asking(coach_home: Path, speak) -> None:
-    answer = speak("tui-short", ["A short answer about caching."])
-    app = CoachApp(
-        make_ctx(coach_home),
-        start_prompt="caching-strategies",
-        recorder_factory=file_recorder(answer),
-        transcriber_factory=lambda ctx: None,
-    )
+    app = short_answer_app(coach_home, speak)
     async with app.run_test(size=SIZE) as pilot:
         practice = app.screen
         await pilot.press("space")
