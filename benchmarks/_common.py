@@ -124,6 +124,15 @@ def section(title: str, body: str, notes: Sequence[str] = ()) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def publish(title: str, body: str, notes: Sequence[str], *, save: bool) -> str:
+    """Print a dated results section and, unless ``save`` is false, append it to RESULTS.md."""
+    text = section(title, body, notes)
+    print(text)
+    if save:
+        append_results(text)
+    return text
+
+
 def append_results(text: str, path: Path = RESULTS) -> None:
     """Append a dated section to the results file (created with a heading if new)."""
     if not path.is_file():

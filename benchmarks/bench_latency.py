@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import answer_file, append_results, load_line, machine_line, median, section, table
+from _common import answer_file, load_line, machine_line, median, publish, table
 
 
 def run_once(seconds: float, threads: int, home: Path, transcriber) -> dict[str, float]:
@@ -120,11 +120,7 @@ def main(argv: list[str] | None = None) -> str:
         "model busy = seconds the streamer spent in Whisper calls (incl. look-ahead) during the "
         "answer; look-ahead used/made = transcriptions made ahead at pauses / reused as chunks",
     ]
-    text = section("Stop-to-review latency", body, notes)
-    print(text)
-    if not args.no_save:
-        append_results(text)
-    return text
+    return publish("Stop-to-review latency", body, notes, save=not args.no_save)
 
 
 if __name__ == "__main__":

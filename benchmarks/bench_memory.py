@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import answer_file, append_results, load_line, machine_line, section, table
+from _common import answer_file, load_line, machine_line, publish, table
 
 
 def _status_mb(field: str) -> float:
@@ -124,16 +124,12 @@ def main(argv: list[str] | None = None) -> str:
     body = table(["answer", "RSS model loaded MB", "RSS at 25% MB", "at 50% MB", "at end MB",
                   "peak RSS MB", "words", "chunks", "max pending s", "dropped", "wall s",
                   "load"], rows)
-    text = section("Memory while recording + streaming transcription", body, [
+    return publish("Memory while recording + streaming transcription", body, [
         machine_line(),
         f"default model, {args.threads} model threads; FileSource(realtime=False), writer held "
         f"back at {args.lag:.0f} s of unexamined audio; one process per length",
         "goal: peak < 500 MB and flat in the length",
-    ])
-    print(text)
-    if not args.no_save:
-        append_results(text)
-    return text
+    ], save=not args.no_save)
 
 
 if __name__ == "__main__":

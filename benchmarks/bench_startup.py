@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from _common import REPO, append_results, load_line, machine_line, median, section, table
+from _common import REPO, load_line, machine_line, median, publish, table
 
 TUI_CHILD = """
 import asyncio, sys
@@ -119,11 +119,7 @@ def main(argv: list[str] | None = None) -> str:
         if help_s >= 1.0:
             notes.append("coach --help is OVER the 1 s goal")
     body = table(["what", "runs", "median s", "min s", "above interpreter s", "goal"], rows)
-    text = section("Start-up", body, notes)
-    print(text)
-    if not args.no_save:
-        append_results(text)
-    return text
+    return publish("Start-up", body, notes, save=not args.no_save)
 
 
 if __name__ == "__main__":

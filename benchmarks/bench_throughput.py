@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from _common import answer_file, append_results, load_line, machine_line, median, section, table
+from _common import answer_file, load_line, machine_line, median, publish, table
 
 PLAIN = """
 import sys
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> str:
     body = table(["answer", "rounds", "coach analyze s", "plain faster-whisper s",
                   "plain + word timestamps s", "coach s/audio min", "plain s/audio min",
                   "overhead vs plain", "vs plain + words", "load"], rows)
-    text = section("Throughput: coach analyze vs plain faster-whisper", body, [
+    return publish("Throughput: coach analyze vs plain faster-whisper", body, [
         machine_line(),
         "default model (tiny.en int8), default threads, one process per file (load included), "
         "interleaved; medians",
@@ -86,11 +86,7 @@ def main(argv: list[str] | None = None) -> str:
         "analysis + report + history; plain = WhisperModel.transcribe defaults (beam 5, no "
         "word timestamps)",
         "goal: overhead <= 10%",
-    ])
-    print(text)
-    if not args.no_save:
-        append_results(text)
-    return text
+    ], save=not args.no_save)
 
 
 if __name__ == "__main__":
