@@ -323,7 +323,7 @@ def build(clip: Clip, out_dir: Path, rng: np.random.Generator) -> dict:
                 continue
             spoken, part_words = parse(part)
             wav = synthesize([spoken], Path(tmp) / f"{k}.wav", engine=clip.engine,
-                             length_scale=clip.length_scale)
+                             length_scale=clip.length_scale, natural=True)
             audio, rate = _read_wav(wav)
             a, b = _sound_span(audio, rate)
             spans.append(((t + a) / rate, (t + b) / rate))

