@@ -58,6 +58,7 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "coach": DecodeOptions(),  # prompt as initial_prompt + hotwords, opener pass, guards
     "plain": None,
     "noopener": DecodeOptions(opener_pass=False),
+    "nogap": DecodeOptions(gap_pass=False),
     "opener1": DecodeOptions(opener_beam_size=1),
     "opener12": DecodeOptions(opener_s=1.2, opener_gap_s=0.6),
     "hotwords": DecodeOptions(prompt_as="hotwords", opener_pass=False),
