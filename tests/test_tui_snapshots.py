@@ -10,6 +10,7 @@ from coach.audio.recorder import Recorder, SilenceSource
 from coach.tui.app import CoachApp
 from coach.tui.screens.review import ReviewScreen
 from coach.tui.widgets.level_meter import LevelMeter
+from tests.test_tui_history import failed_attempt, open_history, three_attempts, utc
 from tests.test_tui_review import fixed_attempt, make_ctx
 
 SIZE = (120, 36)
@@ -97,3 +98,20 @@ class TestReview:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=SIZE, run_before=open_review)
+
+
+class TestHistory:
+    def test_past_attempts_newest_first(self, snap_compare, coach_home) -> None:
+        """Date, prompt, coloured state, duration, score, fillers/min and the follow-up mark;
+        under the table, the highlighted (failed) attempt's id, error and what Enter does."""
+        ctx = make_ctx(coach_home)
+        three_attempts(ctx)
+        failed_attempt(ctx, "2025-03-02T08:00:00+00:00")
+        app = CoachApp(ctx, transcriber_factory=lambda c: None, preflight=lambda c: None)
+
+        async def show_history(pilot) -> None:
+            await open_history(app, pilot)
+            await pilot.pause()
+
+        with utc():
+            assert snap_compare(app, terminal_size=SIZE, run_before=show_history)

@@ -1,4 +1,5 @@
-"""The command palette's rarer actions: microphone, reports folder, import, dashboard, last review.
+"""The command palette's rarer actions: microphone, reports folder, import, dashboard, last
+review, past attempts.
 
 Device listing touches PortAudio, so it runs in a thread when the palette opens; a machine with
 no audio still gets every other command.
@@ -27,6 +28,12 @@ def _input_devices() -> tuple[list[tuple[int, str]], str | None]:
         return [], str(exc)
 
 
+def _browse_history(app: CoachApp) -> None:
+    from coach.tui.screens.history import HistoryScreen
+
+    app.push_screen(HistoryScreen())
+
+
 class CoachCommands(Provider):
     """Commands of the coach for the palette (ctrl+p)."""
 
@@ -44,6 +51,8 @@ class CoachCommands(Provider):
             ("Open the progress dashboard", app.action_open_dashboard,
              "trends of every attempt in the browser"),
             ("Review the last attempt", app.action_review_last, "open the latest analysis"),
+            ("Browse past attempts", partial(_browse_history, app),
+             "review, re-analyse or delete any attempt"),
         ]
         for index, name in self.devices:
             commands.append(

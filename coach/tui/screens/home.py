@@ -31,6 +31,7 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="home-search"),
         Binding("n", "practise_next", "Practise next", id="home-practise-next"),
+        Binding("h", "history", "History", id="home-history"),
         Binding("enter", "practise", "Practise", id="home-practise", show=True),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="home-clear"),
     ]
@@ -96,7 +97,8 @@ class HomeScreen(Screen[None]):
                 Text.assemble(
                     ("Microphone problem: ", "bold"),
                     problem,
-                    "\nYou can still browse prompts, import a recording (ctrl+p) and review.",
+                    "\nYou can still browse prompts, import a recording (ctrl+p) and review past "
+                    "attempts (h).",
                 )
             )
 
@@ -178,6 +180,11 @@ class HomeScreen(Screen[None]):
             self.notify("Nothing is due: pick any prompt.")
             return
         self.app.practise(prompt)
+
+    def action_history(self) -> None:
+        from coach.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
