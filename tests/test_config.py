@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coach.config import Settings, load_settings
+import pytest
+
+from coach.config import Settings, load_settings, save_setting
+from coach.errors import CoachError
 from coach.paths import resolve_home
 
 
@@ -51,3 +54,67 @@ def test_home_resolution_order(tmp_path: Path, monkeypatch) -> None:
     assert resolve_home() == (tmp_path / "from-env").resolve()
     assert resolve_home(tmp_path / "explicit") == (tmp_path / "explicit").resolve()
     assert (tmp_path / "explicit").is_dir()
+
+
+CONFIG = """\
+# my coach settings
+model = "base.en"   # the bigger model
+
+extra_fillers = [
+  "okay so",   # my habit
+]
+input_device = "3"
+live_transcript = true
+"""
+
+
+def test_saved_setting_is_read_back(coach_home: Path) -> None:
+    path = save_setting(coach_home, "input_device", 'USB "Yeti" Mic: \\ (hw:2,0)')
+    assert path == coach_home / "config.toml"
+    loaded = load_settings(coach_home)
+    assert loaded.settings.input_device == 'USB "Yeti" Mic: \\ (hw:2,0)'
+    assert loaded.warnings == []
+
+
+def test_saving_keeps_other_settings_and_comments(coach_home: Path) -> None:
+    path = coach_home / "config.toml"
+    path.write_text(CONFIG)
+    save_setting(coach_home, "input_device", "Blue Yeti")
+    text = path.read_text()
+    assert text == CONFIG.replace('input_device = "3"', 'input_device = "Blue Yeti"')
+    loaded = load_settings(coach_home)
+    assert loaded.settings.input_device == "Blue Yeti"
+    assert loaded.settings.model == "base.en"
+    assert loaded.settings.extra_fillers == ("okay so",)
+    assert loaded.warnings == []
+
+
+def test_a_new_setting_goes_above_any_table(coach_home: Path) -> None:
+    """A key written after a [table] header would belong to the table, not the settings."""
+    path = coach_home / "config.toml"
+    path.write_text('model = "base.en"\n\n[notes]\ntext = "kept"\n')
+    save_setting(coach_home, "input_device", "Blue Yeti")
+    text = path.read_text()
+    assert text.index("input_device") < text.index("[notes]")
+    assert load_settings(coach_home).settings.input_device == "Blue Yeti"
+    assert 'text = "kept"' in text
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("model = [unclosed\n# half-edited by hand\n", "not valid TOML"),
+        # the line looks like the key but sits in a multi-line string: parsing the result shows
+        # that another value would change
+        ('prompts_dir = """\ninput_device = "x"\n"""\n', "safely"),
+    ],
+)
+def test_a_config_that_cannot_be_edited_safely_is_left_alone(
+    coach_home: Path, text: str, why: str
+) -> None:
+    path = coach_home / "config.toml"
+    path.write_text(text)
+    with pytest.raises(CoachError, match=why):
+        save_setting(coach_home, "input_device", "Blue Yeti")
+    assert path.read_text() == text
+    assert [p.name for p in coach_home.iterdir()] == ["config.toml"]  # no temporary file left

@@ -29,6 +29,7 @@ from coach.audio.recorder import Recorder
 from coach.audio.sources import FileSource, SilenceSource, StallingSource
 from coach.audio.wavfile import WavWriter
 from coach.core.attempts import find_attempt, iter_attempts, new_attempt
+from coach.core.history import open_history
 from coach.recovery import recover_interrupted
 from tests.support import audio
 from tests.support.audio import (
@@ -82,6 +83,8 @@ def test_sigkill_mid_take_is_recovered_with_all_but_the_last_second(
     [recovered] = recover_interrupted(coach_home)
     assert recovered.id == attempt.id and recovered.state == "recovered"
     assert find_attempt(coach_home, attempt.id).state == "recovered"
+    with open_history(coach_home) as history:  # the history agrees with the folder
+        assert history.get(attempt.id)["state"] == "recovered"
     assert recovered.recording_s >= on_disk_s
     kept = read_wave(wav)
     assert len(kept) / 16000 == pytest.approx(recovered.recording_s, abs=1e-3)

@@ -7,6 +7,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
+from coach.audio.player import Player
 from coach.cli.common import Context, open_context
 from coach.core.attempts import Attempt, new_attempt, update_attempt
 from coach.core.model import Analysis, Transcript, Word
@@ -14,6 +17,7 @@ from coach.pipeline import finish_analysis, save_transcript
 from coach.tui.app import CoachApp
 from coach.tui.screens.review import ReviewScreen
 from coach.tui.widgets.transcript import TranscriptView
+from tests.support.encode import write_wav
 
 SIZE = (120, 36)
 
@@ -36,13 +40,17 @@ def make_ctx(home: Path) -> Context:
     return ctx
 
 
-def fixed_attempt(ctx: Context) -> tuple[Attempt, Analysis]:
+def fixed_attempt(
+    ctx: Context, words: list[tuple[str, float, float]] = WORDS
+) -> tuple[Attempt, Analysis]:
     """An analysed attempt of btree-vs-hash from a hand-written transcript, read back from
     its analysis.json exactly as a past attempt would be."""
     prompt = ctx.prompt("btree-vs-hash")
     attempt = new_attempt(ctx.home, prompt.id, state="analysing")
+    end = words[-1][2]
+    regions = ((0.0, 5.7), (7.8, 13.2)) if words is WORDS else ((0.0, end),)
     transcript = Transcript(
-        tuple(Word(t, s, e) for t, s, e in WORDS), 14.0, ((0.0, 5.7), (7.8, 13.2)), "fixed"
+        tuple(Word(t, s, e) for t, s, e in words), end + 0.8, regions, "fixed"
     )
     save_transcript(attempt, transcript)
     attempt, _ = finish_analysis(ctx, attempt, prompt, transcript)
@@ -116,3 +124,91 @@ def test_dashboard_command_writes_the_progress_page(coach_home: Path) -> None:
     assert "B-tree or hash index?" in path.read_text()
     found = latest_analysed(ctx)  # "Review the last attempt"
     assert found is not None and found[0].id == attempt.id
+
+
+# ---------------------------------------------------------------- the transcript follows replay
+
+LONG = [(f"w{i:03d}", i * 0.5, i * 0.5 + 0.4) for i in range(300)]  # 2.5 minutes of words
+SMALL = (80, 24)
+
+
+def on_screen(app: CoachApp, word: str) -> bool:
+    """The word is drawn on the terminal (not just somewhere in the scrolled-away text)."""
+    return word in app.export_screenshot()
+
+
+def at_word(index: int) -> float:
+    return LONG[index][1] + 0.1
+
+
+async def open_long_review(app: CoachApp, pilot) -> ReviewScreen:
+    """A review of a 300-word answer in a small terminal, settled (focus scrolls the pane)."""
+    ctx = app.ctx
+    attempt, analysis = fixed_attempt(ctx, LONG)
+    await app.push_screen(ReviewScreen(attempt, analysis, ctx.prompt("btree-vs-hash")))
+    await pilot.pause()
+    await pilot.wait_for_animation()
+    return app.screen  # type: ignore[return-value]
+
+
+async def test_the_playing_word_stays_in_view(coach_home: Path) -> None:
+    ctx = make_ctx(coach_home)
+    app = CoachApp(ctx, transcriber_factory=lambda c: None, preflight=lambda c: None)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_long_review(app, pilot)
+        pane = screen.query_one("#transcript-pane")
+        assert on_screen(app, "w000") and not on_screen(app, "w250")
+        top = pane.scroll_offset.y
+        screen.at_position(at_word(10))  # already in view: nothing moves
+        await pilot.pause()
+        assert on_screen(app, "w010") and pane.scroll_offset.y == top
+        screen.at_position(at_word(250))  # as replay reports its position
+        await pilot.pause()
+        assert screen.query_one(TranscriptView).playing == 250
+        assert pane.scroll_offset.y > 0 and on_screen(app, "w250")
+        await pilot.press("tab", "shift+tab")  # focus elsewhere and back (focus scrolls)
+        await pilot.pause()
+        await pilot.wait_for_animation()
+        assert app.focused is screen.query_one(TranscriptView)
+        assert on_screen(app, "w250")
+        screen.at_position(at_word(3))  # seeking back
+        await pilot.pause()
+        assert on_screen(app, "w003") and not on_screen(app, "w250")
+
+
+async def test_a_hand_moved_selection_is_not_pulled_back_until_a_replay_key(
+    coach_home: Path,
+) -> None:
+    ctx = make_ctx(coach_home)
+    app = CoachApp(ctx, transcriber_factory=lambda c: None, preflight=lambda c: None)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_long_review(app, pilot)
+        pane = screen.query_one("#transcript-pane")
+        # the real player over a silent recording: seeking needs no sound card
+        write_wav(screen.attempt.recording_path, np.zeros(16000 * 20), 16000)
+        screen.player = Player(screen.attempt.recording_path)
+        await pilot.press(*["ctrl+right"] * 20)  # the user reads on to word 200
+        await pilot.pause()
+        assert screen.query_one(TranscriptView).selected == 200
+        assert on_screen(app, "w200")  # the selection is kept in view
+        scrolled = pane.scroll_offset.y
+        screen.at_position(at_word(20))  # replay goes on far above
+        await pilot.pause()
+        assert pane.scroll_offset.y == scrolled and not on_screen(app, "w020")
+        await pilot.press("comma")  # seek back 5 s: follow the replay again
+        await pilot.pause()
+        assert screen.query_one(TranscriptView).playing == 10
+        assert on_screen(app, "w010") and not on_screen(app, "w200")
+        # the same for a pane scrolled by hand
+        await pilot.press("shift+tab")
+        assert app.focused is pane
+        await pilot.press("end")
+        await pilot.wait_for_animation()
+        assert on_screen(app, "w299")
+        screen.at_position(at_word(20))
+        await pilot.pause()
+        assert on_screen(app, "w299") and not on_screen(app, "w020")
+        await pilot.press("full_stop")  # seek on 5 s: follow again
+        await pilot.pause()
+        assert screen.query_one(TranscriptView).playing == 30
+        assert on_screen(app, "w030") and not on_screen(app, "w299")

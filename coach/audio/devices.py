@@ -7,6 +7,7 @@ that needs no microphone. Every failure becomes a one-line message saying what t
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 from typing import Any
 
@@ -63,6 +64,37 @@ def list_input_devices() -> list[tuple[int, str]]:
 def list_output_devices() -> list[tuple[int, str]]:
     """(index, name) of every device that can play."""
     return _devices_with("max_output_channels")
+
+
+_ALSA_CARD = re.compile(r"\s*\(hw:\d+,\d+\)$")  # "(hw:2,0)": the card number changes too
+
+
+def lasting_input_name(index: int, shown: str) -> str:
+    """How to name input device ``index`` (listed as ``shown``) in config.toml so that the same
+    microphone is found next time, although PortAudio renumbers devices whenever one is plugged
+    in or out.
+
+    sounddevice finds a device by its name (words matched in order, an exact name preferred),
+    so the first of these that finds exactly this device is used: the name without ALSA's card
+    number (it changes with the plugging order), that plus the host API (Windows lists one
+    microphone under MME, DirectSound and WASAPI), the full name, the full name and host API.
+    Two identical microphones leave only the index.
+    """
+    try:
+        sd = load_sounddevice()
+        info = sd.query_devices(index)
+        hostapi = str(sd.query_hostapis(info["hostapi"])["name"])
+    except Exception:  # PortAudio gone or the device unplugged since it was listed
+        return shown
+    full = str(info["name"])
+    bare = _ALSA_CARD.sub("", full)
+    for name in (bare, f"{bare} {hostapi}", full, f"{full}, {hostapi}"):
+        try:
+            if sd.query_devices(name, kind="input")["index"] == index:
+                return name
+        except Exception:  # ValueError: no device or several devices match
+            continue
+    return str(index)
 
 
 def _query(sd: ModuleType, device: int | str | None, kind: str,

@@ -334,7 +334,7 @@ class Transcriber:
                 on_progress(1.0)
             return Transcript((), duration, (), self.model_name, no_speech=True)
 
-        words = self._decode(samples, duration, regions, vocabulary, opts, on_progress)
+        words = self._decode(samples, regions, vocabulary, opts, on_progress)
         words = [replace(w, start=round(w.start + offset_s, 3), end=round(w.end + offset_s, 3))
                  for w in words]
         return Transcript(tuple(words), duration, shifted, self.model_name,
@@ -345,15 +345,14 @@ class Transcriber:
     def _decode(
         self,
         samples: np.ndarray,
-        duration: float,
         regions: Sequence[tuple[float, float]],
         vocabulary: Sequence[str],
         opts: DecodeOptions,
         on_progress: Progress | None,
     ) -> list[Word]:
-        words = self._first_pass(samples, duration, regions, vocabulary, opts, on_progress)
+        words = self._first_pass(samples, regions, vocabulary, opts, on_progress)
         if opts.gap_pass and opts.prompt_as in ("initial_prompt", "both"):
-            words = self._gap_pass(samples, duration, words, regions, vocabulary, opts)
+            words = self._gap_pass(samples, words, regions, vocabulary, opts)
         if opts.opener_pass and words:
             words = self._opener_pass(samples, words, regions, opts)
         if opts.snap_to_speech:
@@ -363,13 +362,13 @@ class Transcriber:
     def _first_pass(
         self,
         samples: np.ndarray,
-        duration: float,
         regions: Sequence[tuple[float, float]],
         vocabulary: Sequence[str],
         opts: DecodeOptions,
-        on_progress: Progress | None,
+        on_progress: Progress | None = None,
     ) -> list[Word]:
         """One faster-whisper pass over the whole buffer, without invented or silent words."""
+        duration = samples.size / SAMPLE_RATE
         model = self.load()
         initial = opts.filler_prompt if opts.prompt_as in ("initial_prompt", "both") else None
         segments, _info = model.transcribe(
@@ -411,7 +410,6 @@ class Transcriber:
     def _gap_pass(
         self,
         samples: np.ndarray,
-        duration: float,
         words: list[Word],
         regions: Sequence[tuple[float, float]],
         vocabulary: Sequence[str],
@@ -431,7 +429,7 @@ class Transcriber:
         if not _poorly_covered(words, regions, opts):
             return words
         fallback = self._first_pass(
-            samples, duration, regions, vocabulary, replace(opts, prompt_as="hotwords"), None
+            samples, regions, vocabulary, replace(opts, prompt_as="hotwords")
         )
         return _merge_by_coverage(words, fallback, regions, opts)
 

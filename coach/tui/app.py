@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
+from coach.config import save_setting
 from coach.core.attempts import Attempt
 from coach.core.model import Prompt, Transcript
 from coach.errors import CoachError
@@ -80,7 +81,7 @@ class CoachApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         self.load_model()
-        self.check_microphone()
+        self.check_microphone(fall_back=True)
         for warning in [*self.ctx.warnings, *self.ctx.library().warnings]:
             self.notify(warning, severity="warning", timeout=10)
         if self.start_prompt is not None:
@@ -119,8 +120,26 @@ class CoachApp(App[None]):
         self.notify(f"Speech model: {message.error}", severity="error", timeout=15)
 
     @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
-    def check_microphone(self) -> None:
-        self.post_message(PreflightChecked(self.preflight(self.ctx)))
+    def check_microphone(self, fall_back: bool = False) -> None:
+        """Check the chosen microphone. With ``fall_back`` (at start-up), a microphone from
+        config.toml that cannot be used (unplugged since it was chosen) gives way to the
+        default input for this session, with a notice, instead of blocking every recording."""
+        problem = self.preflight(self.ctx)
+        device = self.ctx.settings.input_device
+        if fall_back and problem is not None and device:
+            default = replace(self.ctx, settings=replace(self.ctx.settings, input_device=""))
+            if self.preflight(default) is None:
+                self.call_from_thread(self._use_default_microphone, device, problem)
+                problem = None
+        self.post_message(PreflightChecked(problem))
+
+    def _use_default_microphone(self, device: str, problem: str) -> None:
+        self.ctx.settings = replace(self.ctx.settings, input_device="")
+        self.notify(
+            f"{problem}\nRecording from the default input instead (config.toml is unchanged); "
+            "choose another microphone from the command palette (ctrl+p).",
+            title=f"Saved microphone not available: {device}", severity="warning", timeout=20,
+        )
 
     def on_preflight_checked(self, message: PreflightChecked) -> None:
         self.mic_problem, self.mic_checked = message.problem, True
@@ -147,10 +166,28 @@ class CoachApp(App[None]):
             return
         self.switch_screen(ProcessingScreen(attempt, prompt, transcript))
 
+    @work(thread=True, exclusive=True, group="microphone", exit_on_error=False)
     def choose_microphone(self, device: str, name: str) -> None:
-        self.ctx.settings = replace(self.ctx.settings, input_device=device)
+        """Record from ``device`` (the palette's index, listed as ``name``) from now on, and
+        remember it in config.toml by a name: indexes change when devices come and go."""
+        from coach.audio.devices import lasting_input_name
+
+        setting = lasting_input_name(int(device), name) if device.isdigit() else device
+        try:
+            save_setting(self.ctx.home, "input_device", setting)
+            not_saved = None
+        except CoachError as exc:
+            not_saved = str(exc)
+        self.call_from_thread(self._use_microphone, setting, name, not_saved)
+
+    def _use_microphone(self, setting: str, name: str, not_saved: str | None) -> None:
+        self.ctx.settings = replace(self.ctx.settings, input_device=setting)
         self.recorder_factory = session.mic_recorder_factory(self.ctx)
-        self.notify(f"Recording from: {name} (this session)")
+        if not_saved is None:
+            self.notify(f"Recording from: {name} (saved to config.toml)")
+        else:
+            self.notify(f"Recording from: {name} (this session only: {not_saved})",
+                        severity="warning", timeout=15)
         self.check_microphone()
 
     # ------------------------------------------------------------------ palette actions

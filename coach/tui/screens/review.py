@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 
 from coach.core.attempts import Attempt
@@ -88,6 +89,15 @@ class ReviewScreen(Screen[None]):
         yield Static("", id="status")
         yield Footer()
 
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        """Focusing the transcript must not scroll its pane: Textual would bring the top of
+        a long answer into view, away from the word being replayed or read."""
+        if isinstance(widget, TranscriptView):
+            scroll_visible = False
+        super().set_focus(widget, scroll_visible, from_app_focus)
+
     def on_mount(self) -> None:
         if not self.follow_ups:
             self.query_one("#follow-ups", OptionList).display = False
@@ -157,6 +167,9 @@ class ReviewScreen(Screen[None]):
         self.show_status()
 
     def _replay(self, do: str, seconds: float = 0.0) -> None:
+        """Play/pause, seek or play from a word; any of them makes the transcript follow the
+        playing word again (after the user scrolled away or moved the selection)."""
+        self.query_one(TranscriptView).follow()
         try:
             player = self._player()
             if do == "toggle":
