@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from coach.config import load_settings
 from coach.tui.app import CoachApp
+from coach.tui.screens.practice import PracticeScreen
 from tests.conftest import REPO_ROOT
 from tests.test_tui_flow import SIZE, make_ctx, wait_for
 
@@ -81,6 +83,27 @@ async def test_a_saved_microphone_that_is_gone_gives_way_to_the_default(
         assert "Saved microphone not available: Blue Yeti" in shown
         assert GONE in shown and "Recording from the default input instead" in shown
     assert path.read_text() == 'input_device = "Blue Yeti"\n'  # plugged in again, it is used
+
+
+async def test_practice_opened_from_the_command_line_falls_back_too(coach_home: Path) -> None:
+    """``coach practice --prompt ID`` opens straight on the practice screen, whose own check
+    must not block the take with the gone microphone while the default input works."""
+    (coach_home / "config.toml").write_text('input_device = "Blue Yeti"\n')
+    ctx = make_ctx(coach_home, input_device="Blue Yeti")
+
+    def slow_check(ctx) -> str | None:  # PortAudio takes a moment: both checks overlap
+        time.sleep(0.3)
+        return only_default_works(ctx)
+
+    app = CoachApp(ctx, transcriber_factory=lambda c: None, preflight=slow_check,
+                   start_prompt="caching-strategies")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), 10)
+        await wait_for(pilot, lambda: app.mic_checked, 10)
+        await pilot.pause(1.0)
+        assert app.screen.mic_problem is None
+        assert app.ctx.settings.input_device == ""
+        assert notices(app).count("Saved microphone not available: Blue Yeti") == 1
 
 
 # ---------------------------------------------------------------- real PortAudio devices

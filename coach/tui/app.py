@@ -121,7 +121,12 @@ class CoachApp(App[None]):
 
     @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
     def check_microphone(self, fall_back: bool = False) -> None:
-        """Check the chosen microphone. With ``fall_back`` (at start-up), a microphone from
+        self.post_message(PreflightChecked(self.microphone_problem(fall_back)))
+
+    def microphone_problem(self, fall_back: bool = False) -> str | None:
+        """What stops recording from the chosen microphone (None: nothing); call in a thread.
+
+        With ``fall_back`` (at start-up and on the practice screen), a microphone from
         config.toml that cannot be used (unplugged since it was chosen) gives way to the
         default input for this session, with a notice, instead of blocking every recording."""
         problem = self.preflight(self.ctx)
@@ -130,10 +135,12 @@ class CoachApp(App[None]):
             default = replace(self.ctx, settings=replace(self.ctx.settings, input_device=""))
             if self.preflight(default) is None:
                 self.call_from_thread(self._use_default_microphone, device, problem)
-                problem = None
-        self.post_message(PreflightChecked(problem))
+                return None
+        return problem
 
     def _use_default_microphone(self, device: str, problem: str) -> None:
+        if self.ctx.settings.input_device != device:
+            return  # another check (start-up or the practice screen) has already switched
         self.ctx.settings = replace(self.ctx.settings, input_device="")
         self.notify(
             f"{problem}\nRecording from the default input instead (config.toml is unchanged); "

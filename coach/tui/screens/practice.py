@@ -91,7 +91,7 @@ class PracticeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
     def check_microphone(self) -> None:
-        self.post_message(PreflightChecked(self.app.preflight(self.app.ctx)))
+        self.post_message(PreflightChecked(self.app.microphone_problem(fall_back=True)))
 
     def read_aloud(self) -> None:
         session.speak(self.question or self.prompt.question)
