@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import DataTable
+
 from coach.audio.recorder import Recorder, SilenceSource
 from coach.tui.app import CoachApp
 from coach.tui.screens.review import ReviewScreen
 from coach.tui.widgets.level_meter import LevelMeter
+from tests.test_tui_flow import wait_for
 from tests.test_tui_history import failed_attempt, open_history, three_attempts, utc
 from tests.test_tui_review import fixed_attempt, make_ctx
 
@@ -110,7 +113,11 @@ class TestHistory:
         app = CoachApp(ctx, transcriber_factory=lambda c: None, preflight=lambda c: None)
 
         async def show_history(pilot) -> None:
-            await open_history(app, pilot)
+            screen = await open_history(app, pilot)
+            # DataTable sizes its columns when it next idles: on a loaded machine the picture
+            # could be taken before, with every column cut to its header's width
+            when = screen.query_one("#attempts", DataTable).ordered_columns[0]
+            await wait_for(pilot, lambda: when.content_width >= len("2025-03-02 08:00"), 10)
             await pilot.pause()
 
         with utc():
