@@ -222,7 +222,7 @@ def _snap_to_speech(words: list[Word], regions: Sequence[tuple[float, float]]) -
                 end = earlier[-1]
         out.append(Word(w.text, start, max(start, end), w.prob))
 
-    owner = [_region_at(regions, (w.start + w.end) / 2) for w in out]
+    owner = _owners(out, regions)
     for k, (s, e) in enumerate(regions):
         members = [i for i, r in enumerate(owner) if r == k]
         if not members:
