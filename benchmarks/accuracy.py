@@ -24,7 +24,8 @@ Scoring rules (see also ``benchmarks/wer.py``):
   hesitation). Precision and recall per kind and per filler word.
 * Pauses: a truth pause >= 1.5 s is found when a detected gap pause covers half of it.
 * Speaking time (``speech_s``) and wpm: relative error per clip against the truth; the truth wpm
-  follows ``coach.core.pace`` (non-filler words over the talking span minus pauses >= 1.5 s).
+  follows ``coach.core.pace`` (spoken non-filler words, "at-least-once" counting three, over the
+  talking span minus pauses >= 1.5 s).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from coach.config import Settings  # noqa: E402
 from coach.core.analysis import analyze  # noqa: E402
 from coach.core.fillers import filler_word_indices  # noqa: E402
 from coach.core.model import Transcript, Word  # noqa: E402
+from coach.core.pace import spoken_count  # noqa: E402
 from coach.transcribe.whisper import DecodeOptions, Transcriber  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -59,6 +61,7 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "plain": None,
     "noopener": DecodeOptions(opener_pass=False),
     "nogap": DecodeOptions(gap_pass=False),
+    "nolone": DecodeOptions(lone_soundalikes=False),
     "opener1": DecodeOptions(opener_beam_size=1),
     "opener12": DecodeOptions(opener_s=1.2, opener_gap_s=0.6),
     "hotwords": DecodeOptions(prompt_as="hotwords", opener_pass=False),
@@ -211,6 +214,13 @@ def _token_table(texts: list[str]) -> tuple[list[str], list[int]]:
     return toks, owner
 
 
+def truth_pace(truth: dict) -> float:
+    """The truth's wpm counted as ``coach.core.pace`` counts (spoken words: "at-least-once" is
+    three), from the words and talking span beside the clip."""
+    said = sum(spoken_count(w["text"]) for w in truth["words"] if not w["filler"])
+    return said * 60.0 / truth["talking_s"]
+
+
 def score_clip(score: Score, run: Run, truth: dict) -> dict:
     """Add one clip's figures to ``score``; return the clip's own figures for --detail."""
     tw = truth["words"]
@@ -295,7 +305,8 @@ def score_clip(score: Score, run: Run, truth: dict) -> dict:
         score.speech_err.append(e)
         out["speech_err"] = e
     if truth.get("wpm"):
-        e = (run.wpm - truth["wpm"]) / truth["wpm"]
+        truth_wpm = truth_pace(truth)
+        e = (run.wpm - truth_wpm) / truth_wpm
         score.wpm_err.append(e)
         out["wpm_err"] = e
     return out

@@ -28,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from coach.core.pace import spoken_count  # noqa: E402
 from tests.support.speech import synthesize  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -362,6 +363,7 @@ def build(clip: Clip, out_dir: Path, rng: np.random.Generator) -> dict:
     ]
     speaking = sum(e - s for s, e in spans)
     content = [w for w in words if not w["filler"]]
+    said = sum(spoken_count(w["text"]) for w in content)  # as coach.core.pace counts
     long_gaps = sum(p["end"] - p["start"] for p in pauses if p["end"] - p["start"] >= PAUSE_MIN_S)
     # pace.py's wpm: words / (first sound to last, minus pauses >= 1.5 s)
     talking = (spans[-1][1] - spans[0][0] - long_gaps) if spans else 0.0
@@ -382,8 +384,8 @@ def build(clip: Clip, out_dir: Path, rng: np.random.Generator) -> dict:
         "vocabulary": list(clip.vocabulary),
         "speaking_s": round(speaking, 3),
         "talking_s": round(talking, 3),
-        "wpm": round(len(content) / talking * 60, 2) if talking else 0.0,
-        "wpm_speech": round(len(content) / speaking * 60, 2) if speaking else 0.0,
+        "wpm": round(said / talking * 60, 2) if talking else 0.0,
+        "wpm_speech": round(said / speaking * 60, 2) if speaking else 0.0,
     }
     (out_dir / f"{clip.id}.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
     return truth

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coach.config import Settings
 from coach.core.model import Transcript, Word
-from coach.core.pace import measure
+from coach.core.pace import measure, spoken_count
 
 
 def evenly(n: int, start: float = 2.0, step: float = 0.4, dur: float = 0.3) -> list[Word]:
@@ -18,6 +18,24 @@ def test_wpm_counts_words_per_minute_of_talking_excluding_fillers() -> None:
     assert abs(res.talking_s - talking) < 1e-6
     assert abs(res.wpm - 95 * 60 / talking) < 0.01
     assert res.time_to_first_word_s == 2.0
+
+
+def test_pace_counts_what_is_said_not_how_whisper_hyphenates_it() -> None:
+    """Whisper writes "at least once" one time and "at-least-once" the next: same pace."""
+    spelled = ["we", "deliver", "at-least-once,", "so", "the", "B-tree", "write", "is",
+               "idempotent."]
+    apart = ["we", "deliver", "at", "least", "once,", "so", "the", "B", "tree", "write", "is",
+             "idempotent."]
+
+    def pace(texts: list[str]) -> float:
+        ws = [Word(t, 1.0 + i * 0.3, 1.0 + (i + 1) * 0.3) for i, t in enumerate(texts)]
+        # the same 3.6 s of talking for both spellings
+        ws[-1] = Word(ws[-1].text, ws[-1].start, 4.6)
+        return measure(Transcript(tuple(ws), 5.0), Settings()).wpm
+
+    assert abs(pace(spelled) - pace(apart)) < 0.01
+    assert abs(pace(apart) - 12 * 60 / 3.6) < 0.01
+    assert spoken_count("I'd") == 1 and spoken_count("...") == 0 and spoken_count("90%") == 1
 
 
 def test_leading_silence_is_time_to_first_word_not_a_pause() -> None:

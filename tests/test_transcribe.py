@@ -19,6 +19,7 @@ from coach.transcribe.whisper import (
     Transcriber,
     _hesitations_before,
     _join_tokens,
+    _lone_soundalikes_as_hesitations,
     _merge_by_coverage,
     _snap_to_speech,
 )
@@ -222,6 +223,22 @@ def test_word_edges_follow_the_speech_the_audio_shows() -> None:
     assert [w.text for w in snapped] == [w.text for w in words]
 
 
+def test_a_word_set_in_the_pause_after_it_does_not_shorten_the_pause() -> None:
+    """Whisper put "database." at 2.46 s, in the silence after the sentence ended at 2.28 s;
+    left there, a 1.67 s pause measured 1.49 s and was not counted as a long pause."""
+    regions = [(0.04, 2.28), (3.95, 6.71)]
+    words = [Word("the", 1.66, 2.28), Word("database.", 2.46, 2.46), Word("So,", 3.5, 3.6),
+             Word("like", 3.95, 4.3)]
+    snapped = _snap_to_speech(words, regions)
+    assert [(w.text, w.start, w.end) for w in snapped] == [
+        ("the", 1.66, 2.28),
+        ("database.", 2.28, 2.28),  # moved back onto the end of its sentence
+        ("So,", 3.95, 3.95),  # a word just before speech resumes moves onto that start
+        ("like", 3.95, 4.3),
+    ]
+    assert snapped[2].start - snapped[1].end >= 1.5  # the pause is whole again
+
+
 def test_second_look_adds_only_the_hesitations_the_first_pass_dropped() -> None:
     """The opener pass's transcript is matched to the first pass's by text, not by time."""
     first = ["so", "i", "might", "pick", "okay", "so", "raft", "a", "follower", "the", "leader"]
@@ -231,6 +248,25 @@ def test_second_look_adds_only_the_hesitations_the_first_pass_dropped() -> None:
     same = ["so", "i", "might", "pick", "the", "leader"]
     assert _hesitations_before(same, same) == {}  # nothing new heard: nothing added
     assert _hesitations_before(["the", "lead", "her"], ["the", "leader"]) == {}
+
+
+def test_a_lone_up_opening_speech_is_read_as_the_uh_it_was() -> None:
+    """In noise Whisper spelled "Uh, resharding is..." as "Up, for sharding is..."."""
+    regions = [(0.0, 2.0), (3.0, 5.0), (6.0, 8.0), (9.0, 10.0)]
+    texts = ["Up,", "for", "sharding", "A,", "range", "key", "set", "it", "up,", "a", "billing"]
+    times = [0.1, 0.5, 1.0, 3.1, 3.5, 4.0, 6.1, 6.5, 7.0, 9.1, 9.5]
+    words = [Word(t, s, s + 0.3, 0.9) for t, s in zip(texts, times, strict=True)]
+    read = _lone_soundalikes_as_hesitations(words, regions)
+    assert [w.text for w in read] == [
+        "Uh,", "for", "sharding",  # a stretch opening "Up," is a hesitation
+        "Uh,", "range", "key",  # so is "A," standing alone
+        "set", "it", "up,",  # "up," inside a stretch is a word
+        "a", "billing",  # "a billing" without the comma may be a real article: left alone
+    ]
+    assert [(w.start, w.end) for w in read] == [(w.start, w.end) for w in words]
+    assert read[0].prob <= 0.5  # marked as unsure, like every rewritten word
+    oh = [Word("Oh,", 0.1, 0.3, 0.9), Word("right", 0.4, 0.6, 0.9)]
+    assert _lone_soundalikes_as_hesitations(oh, regions) == oh  # a real interjection
 
 
 # ----------------------------------------------------------------------------- models

@@ -5,7 +5,8 @@ Choices, stated once:
 * **Speaking time** (``speech_s``) is the voice activity the audio itself shows
   (``Transcript.speech_regions``); without regions it falls back to the answer's span from first
   to last word minus the long pauses.
-* **Words per minute** counts words that are not fillers, divided by the *talking span*: from the
+* **Words per minute** counts spoken words that are not fillers (a hyphenated "at-least-once" is
+  three, as said; Whisper writes it either way), divided by the *talking span*: from the
   first word to the last, minus long pauses (>= ``pause_threshold_s``). Short breaths between
   phrases stay in, as they do in the published conversational ranges (~120-165 wpm); long pauses
   are reported separately, so one long think does not also drag the pace down. Silence before
@@ -30,6 +31,7 @@ from coach.core.model import Pause, Transcript, Word
 WINDOW_S = 30.0
 MIN_WINDOW_S = 5.0  # a final window shorter than this is left out (too noisy)
 _HAS_WORD = re.compile(r"\w")
+_HYPHENATED_PART = re.compile(r"\w(?:[\w'’.%]*\w)?")
 SECONDS_PER_LETTER = 0.12  # long words are allowed longer before they count as "stretched"
 
 
@@ -66,6 +68,15 @@ def spoken_words(words: Sequence[Word]) -> list[int]:
     return [i for i, w in enumerate(words) if _HAS_WORD.search(w.text)]
 
 
+def spoken_count(text: str) -> int:
+    """How many words are said in one written word: "at-least-once" 3, "B-tree" 2, "I'd" 1.
+
+    Whisper hyphenates as it pleases ("at least once" one time, "at-least-once" the next), so
+    pace counts the parts, not the spelling.
+    """
+    return max(1, len(_HYPHENATED_PART.findall(text))) if _HAS_WORD.search(text) else 0
+
+
 def find_pauses(words: Sequence[Word], settings: Settings) -> tuple[list[Pause], list[Word]]:
     """Long gaps between consecutive words and single stretched words, in time order."""
     pauses: list[Pause] = []
@@ -92,7 +103,9 @@ def windows(words: Sequence[Word], counted: Sequence[bool]) -> list[dict]:
     counts = [0] * (int((last - first) // WINDOW_S) + 1)
     for w, c in zip(words, counted, strict=True):
         if c:
-            counts[min(len(counts) - 1, int((w.start - first) // WINDOW_S))] += 1
+            counts[min(len(counts) - 1, int((w.start - first) // WINDOW_S))] += spoken_count(
+                w.text
+            )
     out = []
     for k, n in enumerate(counts):
         start = first + k * WINDOW_S
@@ -137,7 +150,7 @@ def measure(
     talking = max(words[-1].end - words[0].start - gaps, 0.0)
     regions = _merged(transcript.speech_regions, duration)
     speech = sum(b - a for a, b in regions) if regions else talking
-    n = sum(counted)
+    n = sum(spoken_count(w.text) for w, c in zip(words, counted, strict=True) if c)
     wpm = n * 60.0 / talking if talking > 0 else 0.0
     answer_length = words[-1].end
     over = answer_length - answer_seconds if answer_seconds else None

@@ -14,7 +14,8 @@ invents a polite "Thank you." Both would make the coach lie. So:
 * word edges are aligned with the speech the VAD heard, so pauses and pace measured from word
   gaps are honest;
 * the start of every stretch of speech is heard a second time (the "opener pass"), where
-  Whisper drops most hesitations, and what it adds is merged by text.
+  Whisper drops most hesitations, and what it adds is merged by text; a stretch opening with
+  a lone "Up," or "A," is read as the "uh" Whisper spelled as a word.
 
 Cost (the encoder's 30 s window is most of it): the main pass stops once it has heard the last
 speech the VAD found, instead of paying a whole extra window for a silent tail, and the opener
@@ -40,10 +41,13 @@ from coach.errors import CoachError
 from coach.transcribe.models import is_local, resolve_model
 
 FILLER_PROMPT = "Um, uh, so, like, you know, er..."
-EDGE_SNAP_S = 0.5
+EDGE_SNAP_S = 1.0
 HESITATIONS = frozenset({"um", "uh", "er", "erm", "hmm", "ah", "uhm", "hm", "mm"})
 # First-pass words that are often a misheard hesitation ("a billing" for "uh, billing").
 SOUNDALIKES = frozenset({"a", "ah", "oh", "up", "an"})
+# Of those, the ones that cannot open an English utterance standing alone before a comma:
+# "Up, resharding is..." is an "uh" Whisper spelled as a word ("Oh," is a real interjection).
+LONE_SOUNDALIKES = frozenset({"a", "up", "an"})
 TAIL_S = 0.15  # speech shorter than this after the last word is not worth another window
 WINDOW_S = 28.0  # keep each second-pass buffer inside one 30 s Whisper window
 Progress = Callable[[float], None]
@@ -74,13 +78,14 @@ class DecodeOptions:
     opener_beam_size: int = 5  # beam 5 found one "uh" more than greedy, at little extra cost
     opener_s: float = 0.9  # how much of the start of each stretch of speech it hears
     opener_gap_s: float = 0.4  # silence between the snippets in its buffer
+    lone_soundalikes: bool = True  # "Up," opening a stretch of speech is an "uh"
 
 
 PLAIN = DecodeOptions(
     prompt_as="none", vocabulary_in_hotwords=False, condition_on_previous_text=True,
     drop_words_in_silence=False, snap_to_speech=False, no_speech_prob_max=2.0,
     compression_ratio_max=1e9, min_seconds_per_word=0.0, opener_pass=False,
-    stop_at_speech_end=False, gap_pass=False,
+    stop_at_speech_end=False, gap_pass=False, lone_soundalikes=False,
 )
 
 
@@ -203,7 +208,10 @@ def _snap_to_speech(words: list[Word], regions: Sequence[tuple[float, float]]) -
     start late. Pauses and pace are measured from word gaps, so:
 
     * a word edge that lies in a stretch the VAD calls silent moves onto the speech inside the
-      word (a start to where speech resumes, an end to where it stopped);
+      word (a start to where speech resumes, an end to where it stopped); a word wholly in
+      silence (kept because it lies within ``silence_pad_s`` of speech: Whisper often sets a
+      sentence's last word in the pause after it) moves to the nearest speech edge, so it
+      cannot shorten the pause;
     * the first word of a stretch of speech starts where that stretch starts, and the last
       ends where it ends, when they are within ``EDGE_SNAP_S`` of it.
     """
@@ -220,6 +228,8 @@ def _snap_to_speech(words: list[Word], regions: Sequence[tuple[float, float]]) -
             earlier = [e for _, e in regions if start < e < end]
             if earlier:
                 end = earlier[-1]
+        if not any(start <= e and end >= s for s, e in regions):
+            start = end = _nearest_edge(regions, start, end)
         out.append(Word(w.text, start, max(start, end), w.prob))
 
     owner = _owners(out, regions)
@@ -237,6 +247,12 @@ def _snap_to_speech(words: list[Word], regions: Sequence[tuple[float, float]]) -
     return out
 
 
+def _nearest_edge(regions: Sequence[tuple[float, float]], start: float, end: float) -> float:
+    """The speech edge closest to a word lying wholly in silence."""
+    edges = [e for _, e in regions if e <= start][-1:] + [s for s, _ in regions if s >= end][:1]
+    return min(edges, key=lambda x: min(abs(x - start), abs(x - end)))
+
+
 def _norm(text: str) -> str:
     return text.strip().lower().strip(".,!?;:\"'…-")
 
@@ -250,6 +266,26 @@ def _opener_candidates(
         members = [i for i, w in enumerate(words) if s - 0.3 <= (w.start + w.end) / 2 <= e + 0.3]
         if members and not any(_norm(words[i].text) in HESITATIONS for i in members[:2]):
             out.append((k, members))
+    return out
+
+
+def _lone_soundalikes_as_hesitations(
+    words: list[Word], regions: Sequence[tuple[float, float]]
+) -> list[Word]:
+    """Read a stretch-opening "Up," / "A," / "An," as the "uh" it almost always is.
+
+    Whisper, trained on clean text, spells a short hesitation as the nearest word; in noise
+    "Uh, resharding is..." came out as "Up, for sharding is...". A lone "A," or "Up," before
+    a comma cannot open an English sentence, so only that shape is rewritten (the word's
+    time and a low confidence are kept); "a billing" without the comma is left alone.
+    """
+    owner = _owners(words, regions)
+    out = list(words)
+    for i, w in enumerate(words):
+        opens = owner[i] is not None and (i == 0 or owner[i - 1] != owner[i])
+        if opens and w.text.rstrip().endswith(",") and _norm(w.text) in LONE_SOUNDALIKES:
+            text = "Uh," if w.text.lstrip()[:1].isupper() else "uh,"
+            out[i] = Word(text, w.start, w.end, min(w.prob, 0.5))
     return out
 
 
@@ -355,6 +391,8 @@ class Transcriber:
             words = self._gap_pass(samples, words, regions, vocabulary, opts)
         if opts.opener_pass and words:
             words = self._opener_pass(samples, words, regions, opts)
+        if opts.lone_soundalikes:
+            words = _lone_soundalikes_as_hesitations(words, regions)
         if opts.snap_to_speech:
             words = _snap_to_speech(words, regions)
         return words
