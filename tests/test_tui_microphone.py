@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.audio.devices import describe_input
 from coach.config import load_settings
 from coach.tui.app import CoachApp
 from coach.tui.screens.practice import PracticeScreen
@@ -108,9 +109,22 @@ async def test_practice_opened_from_the_command_line_falls_back_too(coach_home: 
 
 # ---------------------------------------------------------------- real PortAudio devices
 
+def test_the_microphone_is_named_as_portaudio_resolved_it() -> None:
+    """A saved name that only matched part of another device's name must not hide it."""
+    assert describe_input("coachmic", "coachmic") == "coachmic"
+    assert describe_input("USB Mic", "USB Mic (hw:2,0)") == "USB Mic"  # card number dropped
+    assert describe_input("USB Mic MME", "USB Mic") == "USB Mic MME"  # name + host API
+    assert describe_input("coachmic", "coachmic2") == "coachmic2, the input matching 'coachmic'"
+    assert describe_input("3", "USB Mic (hw:2,0)") == "USB Mic (hw:2,0) (device 3)"
+    assert describe_input("", "pulse") == "default input: pulse"
+    assert describe_input("", "default") == describe_input("", None) == "default input"
+    assert describe_input("Blue Yeti", None) == "Blue Yeti"
+
+
 DRIVER = r'''
 import asyncio, json, sys
 from pathlib import Path
+from coach.audio.devices import describe_input
 from coach.config import load_settings
 from coach.tui.app import CoachApp
 from tests.test_tui_flow import SIZE, make_ctx, wait_for
@@ -176,6 +190,11 @@ def test_palette_choice_survives_a_restart_and_an_unplugged_microphone(tmp_path:
     again = run_with_devices(tmp_path, ["coachmic2", "coachmic"], "")
     assert "Microphone ready (coachmic)" in again["status"]
     assert "not available" not in again["notices"]
+
+    # Unplugged while a microphone whose name starts the same is still there: PortAudio
+    # matches words of names, so recording goes to that one, and the screen must say so.
+    lookalike = run_with_devices(tmp_path, ["coachmic2"], "")
+    assert "Microphone ready (coachmic2, the input matching 'coachmic')" in lookalike["status"]
 
     unplugged = run_with_devices(tmp_path, ["deskmic"], "")
     assert "Microphone ready (default input)" in unplugged["status"]

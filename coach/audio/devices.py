@@ -97,6 +97,37 @@ def lasting_input_name(index: int, shown: str) -> str:
     return str(index)
 
 
+def input_device_name(device: int | str | None) -> str | None:
+    """The name of the input that ``device`` resolves to now (None: it does not resolve).
+
+    sounddevice finds a device by words of its name, so a saved "coachmic" records from
+    "coachmic2" once "coachmic" is unplugged; the screen must name the one actually used.
+    """
+    try:
+        sd = load_sounddevice()
+        return str(sd.query_devices(parse_device(device), kind="input")["name"])
+    except Exception:  # CoachError (no PortAudio), PortAudioError, ValueError: unknown
+        return None
+
+
+def describe_input(setting: str, actual: str | None) -> str:
+    """How to name the microphone in use, given the setting and what it resolved to.
+
+    The setting is shown as saved when it names the device ("USB Mic" for "USB Mic (hw:2,0)");
+    when it only matched part of another device's name, that device is named too.
+    """
+    setting = setting.strip()
+    if not setting:
+        return f"default input: {actual}" if actual and actual != "default" else "default input"
+    if actual is None:
+        return setting
+    if setting.isdigit():
+        return f"{actual} (device {setting})"
+    if setting.startswith(_ALSA_CARD.sub("", actual)):
+        return setting
+    return f"{actual}, the input matching '{setting}'"
+
+
 def _query(sd: ModuleType, device: int | str | None, kind: str,
            available: list[tuple[int, str]]) -> tuple[Any, str | None]:
     """(device info, None), or (None, a message naming the devices that do exist)."""

@@ -68,11 +68,17 @@ class CoachApp(App[None]):
         self.start_prompt = start_prompt
         self.recorder_factory = recorder_factory or session.mic_recorder_factory(ctx)
         self.transcriber_factory = transcriber_factory or session.load_model
+        real_microphone = preflight is None and recorder_factory is None
         if preflight is None:
             preflight = session.preflight if recorder_factory is None else (lambda _ctx: None)
         self.preflight = preflight
+        # Which device a saved name resolves to is asked of PortAudio only when the check is too.
+        self.microphone_name: Callable[[Context], str | None] = (
+            session.microphone_name if real_microphone else (lambda _ctx: None)
+        )
         self.clock = clock or time.monotonic
         self.mic_problem: str | None = None
+        self.mic_name: str | None = None  # the microphone in use, as PortAudio resolved it
         self.mic_checked = False
         self.transcriber: Transcriber | None = None
         self.model_error: str | None = None
@@ -121,7 +127,9 @@ class CoachApp(App[None]):
 
     @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
     def check_microphone(self, fall_back: bool = False) -> None:
-        self.post_message(PreflightChecked(self.microphone_problem(fall_back)))
+        problem = self.microphone_problem(fall_back)
+        name = None if problem else self.microphone_name(self.ctx)
+        self.post_message(PreflightChecked(problem, name))
 
     def microphone_problem(self, fall_back: bool = False) -> str | None:
         """What stops recording from the chosen microphone (None: nothing); call in a thread.
@@ -150,6 +158,7 @@ class CoachApp(App[None]):
 
     def on_preflight_checked(self, message: PreflightChecked) -> None:
         self.mic_problem, self.mic_checked = message.problem, True
+        self.mic_name = message.microphone
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.show_mic(message.problem)

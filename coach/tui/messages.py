@@ -35,9 +35,11 @@ class RecordingProblem(Message, bubble=False):
 
 @dataclass
 class PreflightChecked(Message):
-    """Result of the microphone check: None when recording can start."""
+    """Result of the microphone check: None when recording can start, and then the name of
+    the microphone in use when known."""
 
     problem: str | None
+    microphone: str | None = None
 
 
 @dataclass

@@ -102,6 +102,16 @@ def preflight(ctx: Context) -> str | None:
     return check(ctx.settings.input_device or None, rate=ctx.settings.sample_rate)
 
 
+def microphone_name(ctx: Context) -> str:
+    """The microphone recording will use, as the home screen names it."""
+    try:
+        from coach.audio.devices import describe_input, input_device_name
+    except ImportError:
+        return ctx.settings.input_device or "default input"
+    setting = ctx.settings.input_device
+    return describe_input(setting, input_device_name(setting or None))
+
+
 def new_take(
     ctx: Context, prompt: Prompt, follows: Attempt | None, question: str | None
 ) -> Attempt:

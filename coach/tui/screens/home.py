@@ -90,7 +90,7 @@ class HomeScreen(Screen[None]):
         status = self.query_one("#mic-status", Static)
         status.set_class(problem is not None, "-problem")
         if problem is None:
-            device = self.app.ctx.settings.input_device or "default input"
+            device = self.app.mic_name or self.app.ctx.settings.input_device or "default input"
             status.update(f"Microphone ready ({device})")
         else:
             status.update(
