@@ -114,11 +114,12 @@ class TestHistory:
 
         async def show_history(pilot) -> None:
             screen = await open_history(app, pilot)
-            # DataTable sizes its columns when it next idles: on a loaded machine the picture
-            # could be taken before, with every column cut to its header's width
+            # DataTable sizes its columns when it next idles and redraws after that: on a loaded
+            # machine the picture could be taken before, with every column cut to its header's
+            # width ("2025" for "2025-03-02 08:00"). Wait until the screen itself shows a time.
             when = screen.query_one("#attempts", DataTable).ordered_columns[0]
             await wait_for(pilot, lambda: when.content_width >= len("2025-03-02 08:00"), 10)
-            await pilot.pause()
+            await wait_for(pilot, lambda: "08:00" in app.export_screenshot(), 10)
 
         with utc():
             assert snap_compare(app, terminal_size=SIZE, run_before=show_history)
