@@ -63,6 +63,7 @@ class Attempt:
     follows: str | None = None  # the attempt this one follows up (follow-up questions)
     follow_up_question: str | None = None
     rating: str | None = None  # Again / Hard / Good / Easy, once the user rates it
+    self_rating: str | None = None  # the user's own grade before seeing the score (same scale)
     error: str | None = None
     dropped_blocks: int = 0
     recording_s: float = 0.0

@@ -109,20 +109,31 @@ V2_STATEMENTS = (
     "CREATE INDEX reviews_prompt ON reviews(prompt_id, reviewed_at)",
 )
 
+# v3: content and delivery scored apart with the gap they show, the user's self-assessment
+# given before the score, and why an attempt failed or is damaged.
+V3_STATEMENTS = (
+    "ALTER TABLE attempts ADD COLUMN content REAL",
+    "ALTER TABLE attempts ADD COLUMN delivery REAL",
+    "ALTER TABLE attempts ADD COLUMN gap TEXT",
+    "ALTER TABLE attempts ADD COLUMN self_rating TEXT",
+    "ALTER TABLE attempts ADD COLUMN error TEXT",
+)
+
 MIGRATIONS: list[Migration] = [
     _run(V1_ATTEMPTS, "CREATE INDEX attempts_prompt ON attempts(prompt_id, started_at)"),
     _run(*V2_STATEMENTS),
+    _run(*V3_STATEMENTS),
 ]
 
 METRIC_COLUMNS = (
     "duration_s", "speech_s", "wpm", "fillers", "fillers_per_min", "hesitations_per_min",
     "discourse_per_min", "reasoning_count", "reasoning_per_min", "coverage", "score",
-    "verdict", "pauses", "no_speech",
+    "verdict", "pauses", "no_speech", "content", "delivery", "gap",
 )
 ATTEMPT_COLUMNS = (
     "id", "prompt_id", "started_at", "state", "source", "folder", "recording_path",
     "report_path", "follows", "dropped_blocks", "recording_s", *METRIC_COLUMNS, "rating",
-    "rated_at",
+    "rated_at", "self_rating", "error",
 )
 
 
@@ -175,6 +186,9 @@ def analysis_metrics(analysis: dict[str, Any] | None) -> dict[str, Any]:
         verdict=score.get("verdict"),
         pauses=len(analysis.get("pauses") or []),
         no_speech=int(bool(analysis.get("no_speech"))),
+        content=_num(score.get("content")),
+        delivery=_num(score.get("delivery")),
+        gap=score.get("gap") if isinstance(score.get("gap"), str) else None,
     )
     return metrics
 
@@ -374,6 +388,8 @@ class History:
             **analysis_metrics(analysis),
             "rating": attempt.rating.lower() if attempt.rating else None,
             "rated_at": (attempt.extra or {}).get("rated_at"),
+            "self_rating": attempt.self_rating.lower() if attempt.self_rating else None,
+            "error": attempt.error,
         }
 
     def _upsert(self, conn: sqlite3.Connection, row: dict[str, Any]) -> None:

@@ -80,6 +80,8 @@ class KeyPoint:
     id: str
     text: str
     phrases: tuple[str, ...]
+    why: str = ""  # why an interviewer listens for it (shown beside a missed point)
+    probe: str = ""  # an interviewer's follow-up question that pulls on this point
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,15 @@ def _term_list(value: Any) -> tuple[str, ...] | None:
     return tuple(out)
 
 
+def _optional_text(value: Any, where: str, problem) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problem(where, "must be a string")
+        return ""
+    return " ".join(value.split())
+
+
 def _key_points(raw: Any, problem) -> tuple[KeyPoint, ...]:
     if not isinstance(raw, list) or not raw:
         problem("key_points", "must be a non-empty list of key points")
@@ -134,7 +143,11 @@ def _key_points(raw: Any, problem) -> tuple[KeyPoint, ...]:
         if terms is None:
             problem(f"{where}.phrases", "must be a list of non-empty strings")
             continue
-        points.append(KeyPoint(kp_id, str(text or "").strip(), terms))
+        points.append(KeyPoint(
+            kp_id, str(text or "").strip(), terms,
+            why=_optional_text(item.get("why"), f"{where}.why", problem),
+            probe=_optional_text(item.get("probe"), f"{where}.probe", problem),
+        ))
     return tuple(points)
 
 
