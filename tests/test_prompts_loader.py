@@ -29,19 +29,21 @@ notes: >
 ---
 Would you use a B-tree or a hash index, and why?
 """
-POINTS = """\
+WHY = '    why: It shows the candidate reasons from the queries.\n    probe: What breaks then?\n'
+POINTS = f"""\
   - id: range
     text: B-trees keep keys in order
     phrases: ["range query", "sorted order"]
-  - id: hash
+    weight: 3
+{WHY}  - id: hash
     text: Hash gives O(1) lookups
     phrases: ["constant time"]
-  - id: writes
+{WHY}  - id: writes
     text: Write costs differ
     phrases: ["write amplification", 301]
-"""
+{WHY}"""
 STAR = "".join(
-    f'  - id: {p}\n    text: {p}\n    phrases: ["{p} phrase"]\n'
+    f'  - id: {p}\n    text: {p}\n    phrases: ["{p} phrase"]\n{WHY}'
     for p in ("situation", "task", "action", "result")
 )
 
@@ -150,7 +152,7 @@ def test_key_point_without_phrasings(tmp_path: Path) -> None:
 
 
 def test_too_few_or_too_many_key_points_and_follow_ups(tmp_path: Path) -> None:
-    two = "".join(POINTS.splitlines(keepends=True)[:6])
+    two = POINTS.split("  - id: writes")[0]
     assert ("key_points", "has 2 key points; write 3 to 7") in problems(
         write(tmp_path / "a", "x", points=two)
     )
@@ -173,7 +175,27 @@ def test_behavioral_prompts_need_star_key_points(tmp_path: Path) -> None:
         "key_points",
         "behavioral prompt without STAR key points: missing situation, task, action, result",
     ) in found
-    assert problems(write(tmp_path / "b", "x", pillar="behavioral", points=STAR)) == []
+    assert ("themes", "behavioral prompt without themes (the stories it asks for)") in problems(
+        write(tmp_path / "b", "x", pillar="behavioral", points=STAR)
+    )
+    themed = GOOD.replace("follow_ups:", "themes: [conflict, leadership]\nfollow_ups:")
+    values = {"id": "x", "title": "T", "pillar": "behavioral", "points": STAR}
+    path = write(tmp_path / "c", "x", text=themed.format(**values))
+    assert problems(path) == []
+    assert parse_prompt_file(path).themes == ("conflict", "leadership")
+
+
+def test_key_points_need_why_and_probe_and_a_known_weight(tmp_path: Path) -> None:
+    bare = POINTS.replace(WHY, "", 1).replace("weight: 3", "weight: 5")
+    found = problems(write(tmp_path / "a", "x", points=bare))
+    why, probe = found[0], found[1]
+    assert why == ("key_points.range.why", "missing: one line on why an interviewer listens for it")
+    assert probe[0] == "key_points.range.probe" and probe[1].startswith("missing: the follow-up")
+    assert ("key_points.range.weight", "must be 1, 2 or 3, got 5") in found
+    # quality rules: the prompt still loads, with the default weight
+    prompt = parse_prompt_file(write(tmp_path / "b", "x"))
+    assert [kp.weight for kp in prompt.key_points] == [3, 1, 1]
+    assert prompt.key_points[0].probe == "What breaks then?"
 
 
 def test_duplicate_ids_in_one_folder(tmp_path: Path) -> None:

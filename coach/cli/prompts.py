@@ -108,6 +108,12 @@ def render_prompt(prompt: Prompt, source: Path | None = None) -> str:
             )
         )
         lines.append(_wrap("listens for: " + ", ".join(f'"{p}"' for p in kp.phrases), "      "))
+        if kp.why:
+            lines.append(_wrap(f"why it matters (weight {kp.weight}): {kp.why}", "      "))
+        if kp.probe:
+            lines.append(_wrap(f"probe: {kp.probe}", "      "))
+    if prompt.themes:
+        lines += ["", "Story themes: " + ", ".join(prompt.themes)]
     if prompt.follow_ups:
         lines += ["", "Follow-ups:"] + [f"  - {q}" for q in prompt.follow_ups]
     if prompt.notes:

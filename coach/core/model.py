@@ -82,6 +82,7 @@ class KeyPoint:
     phrases: tuple[str, ...]
     why: str = ""  # why an interviewer listens for it (shown beside a missed point)
     probe: str = ""  # an interviewer's follow-up question that pulls on this point
+    weight: int = 1  # 1-3: how much the point matters to an interviewer (3 = must have)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class Prompt:
     tags: tuple[str, ...] = ()
     vocabulary: tuple[str, ...] = ()
     source: str = ""
+    themes: tuple[str, ...] = ()  # behavioral prompts: the story themes they ask for (THEMES)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

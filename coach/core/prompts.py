@@ -26,7 +26,14 @@ CATEGORIES = ("concept", "case", "coding", "behavioral", "deep-dive")
 STAR_IDS = ("situation", "task", "action", "result")
 REQUIRED = ("id", "title", "pillar", "level", "prep_seconds", "answer_seconds", "key_points")
 KNOWN_FIELDS = frozenset(
-    [*REQUIRED, "category", "vocabulary", "follow_ups", "notes", "tags", "source"]
+    [*REQUIRED, "category", "vocabulary", "follow_ups", "notes", "tags", "source", "themes"]
+)
+# The story themes a behavioral prompt can ask for; a user's stories (core/stories.py) name the
+# same ones, so a closed list keeps "conflict" and "conflicts" from silently never matching.
+THEMES = (
+    "conflict", "disagreement", "failure", "leadership", "influence", "ownership", "mentoring",
+    "feedback", "ambiguity", "prioritization", "deadline", "incident", "technical-direction",
+    "tech-debt", "scope", "migration",
 )
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 SKIPPED_NAMES = frozenset(["readme.md", "index.md"])
@@ -115,6 +122,12 @@ def _optional_text(value: Any, where: str, problem) -> str:
     return " ".join(value.split())
 
 
+_MISSING_TEXT = {
+    "why": "missing: one line on why an interviewer listens for it",
+    "probe": "missing: the follow-up question an interviewer asks when this point is left out",
+}
+
+
 def _key_points(raw: Any, problem) -> tuple[KeyPoint, ...]:
     if not isinstance(raw, list) or not raw:
         problem("key_points", "must be a non-empty list of key points")
@@ -143,10 +156,17 @@ def _key_points(raw: Any, problem) -> tuple[KeyPoint, ...]:
         if terms is None:
             problem(f"{where}.phrases", "must be a list of non-empty strings")
             continue
+        why = _optional_text(item.get("why"), f"{where}.why", problem)
+        probe = _optional_text(item.get("probe"), f"{where}.probe", problem)
+        for name, value in (("why", why), ("probe", probe)):
+            if not value:
+                problem(f"{where}.{name}", _MISSING_TEXT[name], blocking=False)
+        weight = item.get("weight", 1)
+        if isinstance(weight, bool) or weight not in (1, 2, 3):
+            problem(f"{where}.weight", f"must be 1, 2 or 3, got {weight!r}", blocking=False)
+            weight = 1
         points.append(KeyPoint(
-            kp_id, str(text or "").strip(), terms,
-            why=_optional_text(item.get("why"), f"{where}.why", problem),
-            probe=_optional_text(item.get("probe"), f"{where}.probe", problem),
+            kp_id, str(text or "").strip(), terms, why=why, probe=probe, weight=int(weight)
         ))
     return tuple(points)
 
@@ -230,6 +250,18 @@ def validate(path: Path) -> tuple[Prompt | None, list[Problem]]:
                 "behavioral prompt without STAR key points: missing " + ", ".join(missing),
                 blocking=False,
             )
+    themes = _term_list(data.get("themes") or []) or ()
+    unknown = [t for t in themes if t not in THEMES]
+    if unknown:
+        problem(
+            "themes",
+            f"unknown theme(s) {', '.join(unknown)} (one of: {', '.join(THEMES)})",
+            blocking=False,
+        )
+        themes = tuple(t for t in themes if t in THEMES)
+    if data.get("pillar") == "behavioral" and not themes:
+        problem("themes", "behavioral prompt without themes (the stories it asks for)",
+                blocking=False)
     question = parts[1].strip()
     if not question:
         problem("question", "missing: write the question below the front matter")
@@ -250,6 +282,7 @@ def validate(path: Path) -> tuple[Prompt | None, list[Problem]]:
         tags=_term_list(data.get("tags") or []) or (),
         vocabulary=_term_list(data.get("vocabulary") or []) or (),
         source=str(path),
+        themes=themes,
     )
     return prompt, problems
 
