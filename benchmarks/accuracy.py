@@ -1,18 +1,20 @@
-"""Filler and transcript accuracy of the coach against plain faster-whisper (issue 7).
+"""Transcript, filler, pause and pace accuracy of the coach against plain faster-whisper.
 
     python -m benchmarks.corpus                 # once: generate the labelled corpus
-    python -m benchmarks.accuracy               # coach vs plain, one table
-    python -m benchmarks.accuracy --variants coach,initial,both,novocab --detail
+    python -m benchmarks.accuracy               # coach vs plain, per set
+    python -m benchmarks.accuracy --variants coach,plain,noprev --sets long --detail
+    python -m benchmarks.accuracy --checks      # + file == live, same file twice, VAD figures
 
 Every system runs on the same clips in the same process with the same loaded model:
 
-* **coach**: ``coach.transcribe.whisper.Transcriber`` (filler prompt as initial_prompt and
-  hotwords, vocabulary biasing, second look at the start of each stretch of speech, VAD
-  guards, no decoding of a silent tail) then ``coach.core.analysis.analyze``;
+* **coach**: ``coach.transcribe.whisper.Transcriber.transcribe_array``: chunks cut in silence,
+  each one Whisper window decoded once with the filler prompt and the clip's vocabulary, the
+  previous chunk's words as context, guards against invented text; then
+  ``coach.core.analysis.analyze``;
 * **plain**: ``WhisperModel.transcribe(audio, language="en", word_timestamps=True)`` with
-  faster-whisper's defaults, then the same ``analyze`` (so both are scored by the same filler
-  detector and pace rules; only the transcription differs);
-* other variants: the coach with one decoding choice changed (see ``VARIANTS``).
+  faster-whisper's defaults (its 30 s window seeking), then the same ``analyze`` (so both are
+  scored by the same filler detector and pace rules; only the transcription differs);
+* other variants: the coach with one choice changed (see ``VARIANTS``).
 
 Scoring rules (see also ``benchmarks/wer.py``):
 
@@ -21,7 +23,12 @@ Scoring rules (see also ``benchmarks/wer.py``):
   it does not depend on the detector at all.
 * Fillers: the transcript is aligned to the truth; a detected filler is correct when its word
   aligns to a truth filler of the same kind (a heard "uh" for a said "um" counts as a correct
-  hesitation). Precision and recall per kind and per filler word.
+  hesitation). Precision and recall per kind and per filler word. Two fillers sharing a time
+  span are counted as an error of their own ("overlapping fillers").
+* Lost speech: a stretch of 2 s or more inside the truth's speech with no word on it, counted
+  per system, and for the coach also where plain has words there.
+* Invented: on the no-speech clips of the adversarial set, any word at all, and any of the
+  clip's vocabulary terms (passed as a prompt would pass them) that was not said.
 * Pauses: a truth pause >= 1.5 s is found when a detected gap pause covers half of it.
 * Speaking time (``speech_s``) and wpm: relative error per clip against the truth; the truth wpm
   follows ``coach.core.pace`` (spoken non-filler words, "at-least-once" counting three, over the
@@ -37,6 +44,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,30 +62,25 @@ from coach.transcribe.whisper import DecodeOptions, Transcriber  # noqa: E402
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SHARED = ROOT.parent / "shared" / "audio"
 HESITATION_WORDS = {"um", "uh", "er", "erm", "hmm", "ah", "uhm", "mm", "hm", "eh"}
+LOST_S = 2.0
 
-LONG_PROMPT = "Um, uh, er, hmm... so, like, you know, I mean, uh, um."
 VARIANTS: dict[str, DecodeOptions | None] = {
-    "coach": DecodeOptions(),  # prompt as initial_prompt + hotwords, opener pass, guards
+    "coach": DecodeOptions(),
     "plain": None,
-    "noopener": DecodeOptions(opener_pass=False),
-    "nogap": DecodeOptions(gap_pass=False),
-    "nolone": DecodeOptions(lone_soundalikes=False),
-    "opener1": DecodeOptions(opener_beam_size=1),
-    "opener12": DecodeOptions(opener_s=1.2, opener_gap_s=0.6),
-    "hotwords": DecodeOptions(prompt_as="hotwords", opener_pass=False),
-    "initial": DecodeOptions(prompt_as="initial_prompt", opener_pass=False),
-    "noprompt": DecodeOptions(prompt_as="none", opener_pass=False),
+    "noprev": DecodeOptions(previous_text=False),
+    "norest": DecodeOptions(decode_rest=False),
+    "hotwords": DecodeOptions(prompt_as="hotwords"),
+    "initial": DecodeOptions(prompt_as="initial_prompt"),
+    "noprompt": DecodeOptions(prompt_as="none"),
     "novocab": DecodeOptions(vocabulary_in_hotwords=False),
-    "noguards": DecodeOptions(drop_words_in_silence=False, snap_to_speech=False,
-                              no_speech_prob_max=2.0, compression_ratio_max=1e9,
-                              min_seconds_per_word=0.0),
+    "noguards": DecodeOptions(guards=False),
     "nosnap": DecodeOptions(snap_to_speech=False),
-    "silero": DecodeOptions(vad_filter=True),
+    "nolone": DecodeOptions(lone_soundalikes=False),
     "beam1": DecodeOptions(beam_size=1),
-    "notailstop": DecodeOptions(stop_at_speech_end=False),
-    "cond": DecodeOptions(condition_on_previous_text=True),
-    "hot2": DecodeOptions(filler_prompt=LONG_PROMPT, prompt_as="hotwords", opener_pass=False),
-    "both2": DecodeOptions(filler_prompt=LONG_PROMPT, opener_pass=False),
+    "min8": DecodeOptions(min_chunk_s=8.0),
+    "min20": DecodeOptions(min_chunk_s=20.0),
+    "gap1": DecodeOptions(long_gap_s=1.0),
+    "gap4": DecodeOptions(long_gap_s=4.0),
 }
 
 # The two real recordings: verbatim text from ../shared/audio/README.md. "So" after "Yeah." in
@@ -113,15 +116,22 @@ def real_truth(name: str) -> dict:
             "speaking_s": None, "wpm": None}
 
 
-def load_clips(corpus: Path, with_real: bool) -> list[tuple[Path, dict]]:
+def load_clips(
+    corpus: Path, with_real: bool, sets: set[str] | None = None
+) -> list[tuple[Path, dict]]:
+    """The corpus's clips (``set``: base, long or adversarial) and the two real recordings."""
     clips = []
     for meta in sorted(corpus.glob("*.json")):
         truth = json.loads(meta.read_text(encoding="utf-8"))
-        clips.append((corpus / truth["audio"], truth))
-    if with_real and SHARED.is_dir():
+        if "audio" not in truth:  # SETS.json and other listings
+            continue
+        truth.setdefault("set", "base")
+        if sets is None or truth["set"] in sets:
+            clips.append((corpus / truth["audio"], truth))
+    if with_real and SHARED.is_dir() and (sets is None or "real" in sets):
         for name in REAL:
             if (SHARED / name).is_file():
-                clips.append((SHARED / name, real_truth(name)))
+                clips.append((SHARED / name, {**real_truth(name), "set": "real"}))
     return clips
 
 
@@ -142,6 +152,7 @@ class Run:
     speech_s: float
     wpm: float
     text: str = ""
+    transcript: Transcript | None = None
 
 
 def plain_transcript(model, samples) -> Transcript:
@@ -151,24 +162,31 @@ def plain_transcript(model, samples) -> Transcript:
     return Transcript(tuple(words), samples.size / 16000, (), "plain")
 
 
-def run_one(system: str, transcriber: Transcriber, path: Path, truth: dict) -> Run:
+def transcribe(system: str, transcriber: Transcriber, samples, truth: dict) -> Transcript:
     opts = VARIANTS[system]
+    if opts is None:
+        return plain_transcript(transcriber.load(), samples)
+    return transcriber.transcribe_array(samples, vocabulary=truth.get("vocabulary", []),
+                                        options=opts)
+
+
+def run_one(system: str, transcriber: Transcriber, path: Path, truth: dict) -> Run:
     start = time.perf_counter()
     samples = decode_audio(path)
-    if opts is None:
-        transcript = plain_transcript(transcriber.load(), samples)
-    else:
-        transcript = transcriber.transcribe_array(
-            samples, vocabulary=truth.get("vocabulary", []), options=opts
-        )
+    transcript = transcribe(system, transcriber, samples, truth)
     seconds = time.perf_counter() - start
+    return as_run(truth["id"], transcript, seconds)
+
+
+def as_run(clip: str, transcript: Transcript, seconds: float) -> Run:
     analysis = analyze(transcript, settings=Settings())
     words = list(transcript.words)
     return Run(
-        clip=truth["id"], seconds=seconds, duration=transcript.duration_s, words=words,
+        clip=clip, seconds=seconds, duration=transcript.duration_s, words=words,
         filler_idx=filler_word_indices(analysis.fillers, words), fillers=analysis.fillers,
         pauses=[(p.start, p.end) for p in analysis.pauses if p.kind == "gap"],
         speech_s=analysis.speech_s, wpm=analysis.wpm, text=transcript.text,
+        transcript=transcript,
     )
 
 
@@ -197,8 +215,14 @@ class Score:
     wpm_err: list[float] = field(default_factory=list)
     seconds: float = 0.0
     audio_s: float = 0.0
-    silence_words: int = 0
+    clips: int = 0
+    no_speech_clips: int = 0
+    invented_words: int = 0
+    invented_terms: list[str] = field(default_factory=list)
     thank_you: int = 0
+    lost: list[str] = field(default_factory=list)  # stretches of speech left without words
+    lost_where_plain_heard: list[str] = field(default_factory=list)
+    overlapping_fillers: list[str] = field(default_factory=list)
     false_fillers: list[str] = field(default_factory=list)
     missed_fillers: list[str] = field(default_factory=list)
 
@@ -221,18 +245,49 @@ def truth_pace(truth: dict) -> float:
     return said * 60.0 / truth["talking_s"]
 
 
-def score_clip(score: Score, run: Run, truth: dict) -> dict:
+def unheard(words: list[Word], spans: list[list[float]], min_s: float = LOST_S,
+            pad: float = 0.3) -> list[tuple[float, float]]:
+    """Stretches of at least ``min_s`` inside the truth's speech that no word covers."""
+    covered = sorted((w.start - pad, w.end + pad) for w in words if any(c.isalnum()
+                                                                        for c in w.text))
+    out = []
+    for s, e in spans:
+        t = s
+        for a, b in covered:
+            if b <= t or a >= e:
+                continue
+            if a - t >= min_s:
+                out.append((round(t, 2), round(a, 2)))
+            t = max(t, b)
+        if e - t >= min_s:
+            out.append((round(t, 2), round(e, 2)))
+    return out
+
+
+def score_clip(score: Score, run: Run, truth: dict, plain: Run | None = None) -> dict:
     """Add one clip's figures to ``score``; return the clip's own figures for --detail."""
     tw = truth["words"]
+    score.clips += 1
     score.seconds += run.seconds
     score.audio_s += run.duration
     hyp_text = " ".join(w.text for w in run.words).lower()
     if "thank you" in hyp_text and "thank you" not in " ".join(w["text"] for w in tw).lower():
         score.thank_you += 1
-    if truth["kind"] == "silence":
-        spoken = [w for w in run.words if any(ch.isalnum() for ch in w.text)]
-        score.silence_words += len(spoken)
+    said = set(tokens(" ".join(w["text"] for w in tw)))
+    for term in truth.get("vocabulary", []):
+        term_tokens = tokens(term)
+        if term_tokens and not set(term_tokens) <= said and all(
+            t in tokens(hyp_text) for t in term_tokens
+        ):
+            score.invented_terms.append(f"{run.clip}: {term!r}")
+    spoken = [w for w in run.words if any(ch.isalnum() for ch in w.text)]
+    if not tw:
+        score.no_speech_clips += 1
+        score.invented_words += len(spoken)
         return {"words": len(spoken)}
+    for a, b in pairwise(run.fillers):
+        if b.start < a.end - 1e-6 or (a.start, a.end) == (b.start, b.end):
+            score.overlapping_fillers.append(f"{run.clip}: {a.text!r}/{b.text!r} at {a.start}s")
 
     # WER, fillers excluded on both sides.
     ref, _ = _token_table([w["text"] for w in tw if not w["filler"]])
@@ -246,6 +301,15 @@ def score_clip(score: Score, run: Run, truth: dict) -> dict:
     errs_a = errors(ref_a, hyp_a)
     score.ref_all += len(ref_a)
     score.all_errors += errs_a
+
+    # Lost speech: truth speech without any word on it.
+    spans = truth.get("speech_spans") or []
+    lost = unheard(run.words, spans)
+    score.lost += [f"{run.clip}: {a}-{b}s" for a, b in lost]
+    if plain is not None and plain is not run:
+        heard = [(a, b) for a, b in lost
+                 if any(a < w.start < b for w in plain.words)]
+        score.lost_where_plain_heard += [f"{run.clip}: {a}-{b}s" for a, b in heard]
 
     # Fillers: align all words, map detections to truth words.
     rt, rown = _token_table([w["text"] for w in tw])
@@ -265,7 +329,7 @@ def score_clip(score: Score, run: Run, truth: dict) -> dict:
     for f in run.fillers:
         idx = [i for i in range(len(run.words)) if i in run.filler_idx and
                run.words[i].start >= f.start - 1e-6 and run.words[i].end <= f.end + 1e-6]
-        idx = idx or [f.word_index]
+        idx = [f.word_index] if f.word_index >= 0 else idx
         targets = [tw[r] for i in idx for r in h2r.get(i, [])]
         if any(t["filler"] is None for t in targets):
             continue  # an unscored word (the real recording's ambiguous "So")
@@ -299,7 +363,8 @@ def score_clip(score: Score, run: Run, truth: dict) -> dict:
         1 for s, e in run.pauses
         if not any(min(e, p["end"]) - max(s, p["start"]) > 0 for p in truth["pauses"])
     )
-    out = {"wer": errs / max(1, len(ref)), "pauses": f"{found}/{len(truth['long_pauses'])}"}
+    out = {"wer": errs / max(1, len(ref)), "pauses": f"{found}/{len(truth['long_pauses'])}",
+           "lost": len(lost)}
     if truth.get("speaking_s"):
         e = (run.speech_s - truth["speaking_s"]) / truth["speaking_s"]
         score.speech_err.append(e)
@@ -327,26 +392,39 @@ def _mean_abs(xs: list[float]) -> str:
     return f"{100 * sum(abs(x) for x in xs) / len(xs):.1f}% (max {100 * max(map(abs, xs)):.1f}%)"
 
 
-def table(scores: dict[str, Score]) -> str:
+def _within(xs: list[float], limit: float) -> str:
+    return f"{sum(abs(x) <= limit for x in xs)}/{len(xs)}" if xs else "n/a"
+
+
+ROWS = [
+    ("clips, audio minutes", lambda s: f"{s.clips}, {s.audio_s / 60:.1f}"),
+    ("WER, fillers excluded", lambda s: f"{s.wer_errors / max(1, s.ref_words):.3f}"
+     f" ({s.wer_errors}/{s.ref_words})"),
+    ("WER-all (only hesitations excluded)",
+     lambda s: f"{s.all_errors / max(1, s.ref_all):.3f} ({s.all_errors}/{s.ref_all})"),
+    ("hesitation P / R", lambda s: _pr(s.tp["hesitation"], s.det["hesitation"],
+                                       s.found["hesitation"], s.truth["hesitation"])),
+    ("discourse P / R", lambda s: _pr(s.tp["discourse"], s.det["discourse"],
+                                      s.found["discourse"], s.truth["discourse"])),
+    ("fillers sharing a time span", lambda s: str(len(s.overlapping_fillers))),
+    (f"lost speech (>= {LOST_S:g} s without words)", lambda s: str(len(s.lost))),
+    ("... of it where plain has words", lambda s: str(len(s.lost_where_plain_heard))),
+    ("pause recall (>= 1.5 s)", lambda s: f"{s.pauses_found / max(1, s.pauses_truth):.2f}"
+     f" ({s.pauses_found}/{s.pauses_truth}); {s.pauses_false} false"),
+    ("speaking-time error, mean |%|", lambda s: _mean_abs(s.speech_err)),
+    ("... clips within 3%", lambda s: _within(s.speech_err, 0.03)),
+    ("wpm error, mean |%|", lambda s: _mean_abs(s.wpm_err)),
+    ("... clips within 5%", lambda s: _within(s.wpm_err, 0.05)),
+    ("words on no-speech clips", lambda s: f"{s.invented_words} ({s.no_speech_clips} clips)"),
+    ("vocabulary terms invented", lambda s: str(len(s.invented_terms))),
+    ('clips with an invented "thank you"', lambda s: str(s.thank_you)),
+    ("processing s per audio minute",
+     lambda s: f"{60 * s.seconds / max(1e-9, s.audio_s):.2f}"),
+]
+
+
+def table(scores: dict[str, Score], rows=ROWS) -> str:
     names = list(scores)
-    rows = [
-        ("WER, fillers excluded", lambda s: f"{s.wer_errors / max(1, s.ref_words):.3f}"
-         f" ({s.wer_errors}/{s.ref_words})"),
-        ("WER-all (only hesitations excluded)",
-         lambda s: f"{s.all_errors / max(1, s.ref_all):.3f} ({s.all_errors}/{s.ref_all})"),
-        ("hesitation P / R", lambda s: _pr(s.tp["hesitation"], s.det["hesitation"],
-                                           s.found["hesitation"], s.truth["hesitation"])),
-        ("discourse P / R", lambda s: _pr(s.tp["discourse"], s.det["discourse"],
-                                          s.found["discourse"], s.truth["discourse"])),
-        ("pause recall (>= 1.5 s)", lambda s: f"{s.pauses_found / max(1, s.pauses_truth):.2f}"
-         f" ({s.pauses_found}/{s.pauses_truth}); {s.pauses_false} false"),
-        ("speaking-time error, mean |%|", lambda s: _mean_abs(s.speech_err)),
-        ("wpm error, mean |%|", lambda s: _mean_abs(s.wpm_err)),
-        ("words on the silence clip", lambda s: str(s.silence_words)),
-        ('clips with an invented "thank you"', lambda s: str(s.thank_you)),
-        ("processing s per audio minute",
-         lambda s: f"{60 * s.seconds / max(1e-9, s.audio_s):.2f}"),
-    ]
     lines = ["| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for label, fn in rows:
         lines.append(f"| {label} | " + " | ".join(fn(scores[n]) for n in names) + " |")
@@ -368,18 +446,143 @@ def by_text(scores: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
+# ----------------------------------------------------------------------------- checks
+
+
+def stream(transcriber: Transcriber, samples, vocabulary, block: int = 1600) -> Transcript:
+    """The live path on the same samples: 0.1 s blocks into a ``StreamingTranscriber``, the
+    feeder waiting while the worker is busy (as a real-time microphone would not)."""
+    from coach.transcribe.streaming import StreamingTranscriber
+
+    streamer = StreamingTranscriber(transcriber, vocabulary=vocabulary)
+    for i in range(0, samples.size, block):
+        streamer.feed(samples[i : i + block])
+        while streamer.lag_s > 1.0:
+            time.sleep(0.01)
+    out = streamer.finish()
+    assert out is not None, streamer.error
+    return out
+
+
+def checks(transcriber: Transcriber, clips: list[tuple[Path, dict]]) -> list[str]:
+    """File == live and file == file again, word for word and time for time, per clip."""
+    lines = ["| clip | words | file = live | file = file again |", "|---|---|---|---|"]
+    same_live = same_again = 0
+    for path, truth in clips:
+        samples = decode_audio(path)
+        vocab = truth.get("vocabulary", [])
+        first = transcriber.transcribe_array(samples, vocabulary=vocab)
+        again = transcriber.transcribe_array(samples, vocabulary=vocab)
+        live = stream(transcriber, samples, vocab)
+        a, b = first == live, first == again
+        same_live += a
+        same_again += b
+        lines.append(f"| {truth['id']} | {len(first.words)} | {'yes' if a else 'NO'} |"
+                     f" {'yes' if b else 'NO'} |")
+    lines.append(f"| **all {len(clips)}** | | {same_live}/{len(clips)} |"
+                 f" {same_again}/{len(clips)} |")
+    return lines
+
+
+def vad_figures(clips: list[tuple[Path, dict]]) -> str:
+    """The energy VAD (the coach's, per chunk and over the whole file) against Silero's speech
+    probabilities (the chunker's), by noise level: speaking-time error, pause recall, false
+    pauses (a detected silence of >= 1.5 s inside speech)."""
+    import numpy as np
+
+    from coach.audio.vad import MIN_GAP_S, speech_regions
+    from coach.transcribe.chunking import OFF_PROB, ON_PROB, WINDOW, chunk_audio
+
+    def silero(chunk) -> list[tuple[float, float]]:
+        speaking, regions = False, []
+        for k, p in enumerate(chunk.probs):
+            speaking = p >= ON_PROB or (speaking and p >= OFF_PROB)
+            if not speaking:
+                continue
+            a = chunk.start_s + k * WINDOW / 16000
+            b = a + WINDOW / 16000
+            if regions and a - regions[-1][1] < MIN_GAP_S:
+                regions[-1][1] = b
+            else:
+                regions.append([a, b])
+        return [(a, b) for a, b in regions]
+
+    def merged(regions):
+        out: list[list[float]] = []
+        for a, b in sorted(regions):
+            if out and a - out[-1][1] < MIN_GAP_S:
+                out[-1][1] = max(out[-1][1], b)
+            else:
+                out.append([a, b])
+        return out
+
+    def pauses(regions, spans):
+        gaps = [(a[1], b[0]) for a, b in pairwise(regions)
+                if b[0] - a[1] >= 1.5 and a[1] >= spans[0][0] and b[0] <= spans[-1][1]]
+        return gaps
+
+    groups: dict[str, dict[str, list]] = {}
+    for path, truth in clips:
+        if not truth.get("speaking_s") or not truth.get("speech_spans"):
+            continue
+        samples = decode_audio(path)
+        chunks = chunk_audio(samples)
+        systems = {
+            "energy, per chunk (coach)": merged(
+                [(c.start_s + a, c.start_s + b) for c in chunks
+                 for a, b in speech_regions(c.samples)]),
+            "energy, whole file": merged(speech_regions(samples)),
+            "silero": merged([r for c in chunks for r in silero(c)]),
+        }
+        level = (f"{truth.get('noise') or 'clean'}"
+                 + (f" {truth['snr_db']:g} dB" if truth.get("snr_db") else ""))
+        spans = truth["speech_spans"]
+        for name, regions in systems.items():
+            g = groups.setdefault(level, {}).setdefault(name, [])
+            speech = sum(b - a for a, b in regions)
+            found = sum(1 for p in truth["long_pauses"] if any(
+                min(e, p["end"]) - max(s, p["start"]) >= 0.5 * (p["end"] - p["start"])
+                for s, e in pauses(regions, spans)))
+            false = sum(1 for s, e in pauses(regions, spans) if not any(
+                min(e, p["end"]) - max(s, p["start"]) > 0 for p in truth["pauses"]))
+            g.append(((speech - truth["speaking_s"]) / truth["speaking_s"], found,
+                      len(truth["long_pauses"]), false))
+    names = ["energy, per chunk (coach)", "energy, whole file", "silero"]
+    lines = ["| background | clips | " + " | ".join(names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    for level in sorted(groups):
+        cells = []
+        for n in names:
+            rows = groups[level][n]
+            err = float(np.mean([abs(r[0]) for r in rows])) * 100
+            f = sum(r[1] for r in rows)
+            t = sum(r[2] for r in rows)
+            false = sum(r[3] for r in rows)
+            cells.append(f"{err:.1f}% speech; pauses {f}/{t}, {false} false")
+        lines.append(f"| {level} | {len(groups[level][names[0]])} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- main
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--variants", default="coach,plain",
                     help=f"comma-separated, from: {', '.join(VARIANTS)}")
+    ap.add_argument("--sets", default="base,long,adversarial,real",
+                    help="comma-separated: base, long, adversarial, real")
     ap.add_argument("--only", default="", help="comma-separated clip ids")
-    ap.add_argument("--no-real", action="store_true", help="leave out ../shared/audio")
     ap.add_argument("--detail", action="store_true", help="per-clip figures and filler errors")
+    ap.add_argument("--checks", action="store_true",
+                    help="also: file == live and file twice, and the VAD comparison")
     ap.add_argument("--model", default="default")
+    ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args(argv)
 
-    clips = load_clips(args.corpus, not args.no_real)
+    sets = {s.strip() for s in args.sets.split(",") if s.strip()}
+    clips = load_clips(args.corpus, "real" in sets, sets)
     if args.only:
         keep = set(args.only.split(","))
         clips = [c for c in clips if c[1]["id"] in keep]
@@ -387,43 +590,54 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no clips in {args.corpus}: run python -m benchmarks.corpus first")
         return 1
     names = [n.strip() for n in args.variants.split(",") if n.strip()]
-    transcriber = Transcriber(args.model)
+    transcriber = Transcriber(args.model, threads=args.threads)
     transcriber.load()
-    synth = {n: Score() for n in names}
-    real = {n: Score() for n in names}
+    scores: dict[str, dict[str, Score]] = {}
+    everything = {n: Score() for n in names}
     details: list[str] = []
     texts: list[str] = []
     for path, truth in clips:
-        for name in names:
-            run = run_one(name, transcriber, path, truth)
-            target = real if truth["kind"] == "real" else synth
-            figures = score_clip(target[name], run, truth)
-            details.append(f"{truth['id']:24} {name:9} " + " ".join(
+        runs = {name: run_one(name, transcriber, path, truth) for name in names}
+        plain = runs.get("plain")
+        for name, run in runs.items():
+            by_set = scores.setdefault(truth["set"], {n: Score() for n in names})
+            figures = score_clip(by_set[name], run, truth, plain)
+            if truth["set"] != "real":
+                score_clip(everything[name], run, truth, plain)
+            details.append(f"{truth['id']:26} {name:9} " + " ".join(
                 f"{k}={v:+.3f}" if isinstance(v, float) else f"{k}={v}"
                 for k, v in figures.items()))
-            if truth["kind"] in ("real", "silence") or args.detail:
+            if truth["set"] in ("real", "adversarial") or not truth["words"] or args.detail:
                 texts.append(f"- {truth['id']} [{name}]: {run.text or '(no words)'}")
 
     print(f"## Accuracy benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, model {args.model}\n")
-    n_synth = sum(1 for _, t in clips if t["kind"] != "real")
-    minutes = sum(s.audio_s for s in synth.values()) / max(1, len(names)) / 60
-    print(f"Synthetic corpus: {n_synth} clips, {minutes:.1f} min of audio.\n")
-    print(table(synth))
-    print("\nPer filler word (precision / recall):\n")
-    print(by_text(synth))
-    if any(s.audio_s for s in real.values()):
-        print("\nReal recordings (../shared/audio):\n")
-        print(table(real).split("\n| pause")[0])
+    for label, by_set in [("all synthetic sets", everything),
+                          *((f"set: {k}", v) for k, v in sorted(scores.items()))]:
+        print(f"### {label}\n")
+        print(table(by_set))
         print()
-    print("\nTranscripts of the real recordings and the silence clip:\n")
+    print("### Per filler word, all synthetic sets (precision / recall)\n")
+    print(by_text(everything))
+    for name in names:
+        s = everything[name]
+        print(f"\n{name}: lost speech {s.lost}; where plain heard {s.lost_where_plain_heard}")
+        print(f"{name}: overlapping fillers {s.overlapping_fillers}")
+        print(f"{name}: invented terms {s.invented_terms}")
+    print("\n### Transcripts of the real recordings and the adversarial clips\n")
     print("\n".join(texts))
     if args.detail:
-        print("\nPer clip:\n")
+        print("\n### Per clip\n")
         print("\n".join(details))
         for name in names:
-            s = synth[name]
+            s = everything[name]
             print(f"\n{name} false fillers: {s.false_fillers}")
             print(f"{name} missed fillers: {s.missed_fillers}")
+    if args.checks:
+        synthetic = [c for c in clips if c[1]["set"] != "real"]
+        print("\n### Same words live and from the file, and twice from the file\n")
+        print("\n".join(checks(transcriber, clips)))
+        print("\n### Voice activity: energy against Silero\n")
+        print(vad_figures(synthetic))
     return 0
 
 

@@ -1,13 +1,12 @@
-"""Speech the first pass skips: how often, and what the gap pass gets back.
+"""Speech a transcription skips: how often, over many takes of the same answer.
 
-With the filler prompt as ``initial_prompt`` tiny.en now and then jumps ahead inside a 30 s
-window and drops whole sentences (see ``coach.transcribe.whisper.Transcriber._gap_pass``). It
-depends on the exact audio, so it is counted over many *different* takes of the same answer:
-piper with its natural voice noise gives a new take every call. Each take is transcribed by the
-coach with the gap pass and without it (same loaded model, same process, interleaved), and by
-plain faster-whisper as the reference. A take "lost speech" when a stretch of at least 2 s that
-the energy VAD calls speech lies under no word. The answer is the streaming test's (56 s), on
-which the skip was first seen.
+Whisper now and then ends a window early or jumps ahead inside it, and whole sentences go
+missing; it depends on the exact audio, so it is counted over many *different* takes of the same
+answer: piper with its natural voice noise gives a new take every call. Each take is transcribed
+by the coach, by the coach without decoding the rest of a chunk the decoder stopped short of
+(``decode_rest``), and by plain faster-whisper (same loaded model, same process, interleaved). A
+take "lost speech" when a stretch of at least 2 s that the energy VAD calls speech lies under no
+word. The answer is the streaming test's (56 s), on which a skip was first seen.
 
     python benchmarks/bench_skipped_speech.py [--takes 30] [--no-save]
 """
@@ -22,21 +21,23 @@ from pathlib import Path
 
 from _common import load_line, machine_line, median, publish, table
 
+from benchmarks.accuracy import plain_transcript
 from benchmarks.wer import errors, tokens
 from coach.audio.decode import decode_audio
-from coach.transcribe.whisper import PLAIN, DecodeOptions, Transcriber
+from coach.audio.vad import speech_regions
+from coach.transcribe.whisper import DecodeOptions, Transcriber
 from tests.support.speech import synthesize
 from tests.test_streaming import SCRIPT
 
 LOST_S = 2.0
-SYSTEMS = {"coach": DecodeOptions(), "no gap pass": DecodeOptions(gap_pass=False),
-           "plain": PLAIN}
+SYSTEMS = {"coach": DecodeOptions(), "no decode_rest": DecodeOptions(decode_rest=False),
+           "plain": None}
 
 
-def longest_unheard_s(transcript) -> float:
+def longest_unheard_s(transcript, regions) -> float:
     """The longest stretch of VAD speech that lies under no word (seconds)."""
     longest = 0.0
-    for s, e in transcript.speech_regions:
+    for s, e in regions:
         reach = s
         for w in sorted(transcript.words, key=lambda w: w.start):
             if w.end <= s or w.start >= e:
@@ -65,15 +66,19 @@ def main() -> None:
         for take in range(args.takes):
             wav = synthesize(parts, Path(tmp) / f"take{take}.wav", natural=True)
             samples = decode_audio(wav)
+            regions = speech_regions(samples)
             audio_s += samples.size / 16000
             for name, options in SYSTEMS.items():
                 began = time.perf_counter()
-                t = transcriber.transcribe_array(samples, options=options)
+                if options is None:
+                    t = plain_transcript(transcriber.load(), samples)
+                else:
+                    t = transcriber.transcribe_array(samples, options=options)
                 seconds[name] += time.perf_counter() - began
                 heard = [w for w in tokens(t.text) if w not in ("um", "uh", "er")]
                 ref = [w for w in said if w not in ("um", "uh", "er")]
                 wer[name].append(errors(ref, heard) / len(ref))
-                lost[name] += longest_unheard_s(t) >= LOST_S
+                lost[name] += longest_unheard_s(t, regions) >= LOST_S
             print(f"take {take + 1}/{args.takes}: " + ", ".join(
                 f"{n} {wer[n][-1]:.3f}" for n in SYSTEMS), flush=True)
 
@@ -86,7 +91,7 @@ def main() -> None:
              f"{args.takes} takes of a {audio_s / args.takes:.0f} s answer (piper joe-us, "
              "natural voice noise: every take differs); WER without hesitations; lost speech: "
              f">= {LOST_S:.0f} s of VAD speech in one piece under no word."]
-    publish("Speech skipped by the first pass (gap pass on/off)", body, notes,
+    publish("Speech skipped (one path: chunks in silence, decode_rest on/off)", body, notes,
             save=not args.no_save)
 
 

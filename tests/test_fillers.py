@@ -93,6 +93,15 @@ def test_like_as_a_verb_or_comparison_is_not_a_filler() -> None:
         assert found(text) == [], text
 
 
+def test_commas_around_a_flat_comparison_do_not_make_it_a_filler() -> None:
+    """ "A queue is like a buffer" said flat often comes back as "is, like, a buffer"."""
+    assert found("A queue is, like, a buffer.") == []
+    assert found("That's, like, the whole point.") == []
+    # A pause or a hesitation beside it is what shows it was a filler.
+    assert found("A queue is, |0.5 like, a buffer.") == [("like", "discourse")]
+    assert found("It's, um, like, a buffer.") == [("um", "hesitation"), ("like", "discourse")]
+
+
 def test_like_set_off_or_as_an_approximation_is_a_filler() -> None:
     assert found("We had, like, a huge backlog.") == [("like", "discourse")]
     assert found("Pick a key, like the user id.") == []  # "such as"

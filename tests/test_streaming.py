@@ -2,7 +2,8 @@
 
 Real speech (piper) goes through the real recorder (``FileSource`` -> queue -> writer thread ->
 WAV) into a ``StreamingTranscriber`` on the real model; the streamed transcript is compared with
-a whole-file pass over the WAV the recorder wrote, and with the script that was spoken.
+``transcribe_file`` of the WAV the recorder wrote (they must be identical: one path) and with
+the script that was spoken.
 """
 
 from __future__ import annotations
@@ -105,11 +106,11 @@ def test_streamed_transcript_matches_a_whole_file_pass(streamed) -> None:
     assert isinstance(transcript, Transcript)
     # The answer really was cut into several chunks, so boundaries were exercised.
     assert streamer.stats.chunks >= 3, streamer.stats
-    got, ref = norm(transcript.text), norm(whole.text)
-    assert wer(ref, got) <= 0.1, (whole.text, transcript.text)
-    # Against what was actually said, streaming is no worse than the whole-file pass.
-    spoken = script_words()
-    assert wer(spoken, got) <= wer(spoken, ref) + 0.05, (transcript.text, whole.text)
+    # One path: the same words at the same times, and the same speech, as the saved file gives.
+    assert transcript.words == whole.words
+    assert transcript.speech_regions == whole.speech_regions
+    assert transcript == whole
+    assert wer(script_words(), norm(transcript.text)) <= 0.15, transcript.text
 
 
 @pytest.mark.slow
@@ -193,7 +194,7 @@ def test_live_words_arrive_before_stop_and_add_up_to_the_transcript(streamed) ->
 def test_memory_holds_only_the_pending_stretch(streamed) -> None:
     _, _, streamer, _ = streamed
     # The answer is ~75 s long, but never more than one chunk's audio was held at once.
-    assert streamer.stats.max_pending_s <= streamer.max_chunk_s + 5
+    assert streamer.stats.max_pending_s <= streamer.transcriber.options.max_chunk_s + 1
     assert streamer.backlog_s == 0.0
 
 

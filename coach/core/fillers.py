@@ -53,6 +53,9 @@ LIKE_BLOCKERS = (
     )
     | PRONOUN_SUBJECTS
 )
+# "is like a buffer": a comparison after these unless a pause or hesitation sets "like" off.
+COPULAS = _set("is are was were be been being am it's that's there's what's he's she's 's 're")
+LIKE_PAUSE_S = 0.3
 # Words after "sort of"/"kind of" that make it a hedge when no determiner precedes it.
 HEDGE_OPENERS = _set("it it's i we they was is were be been just really that's you he she")
 KNOW_COMPLEMENTS = _set(
@@ -171,12 +174,21 @@ def _is_number(norm: str) -> bool:
 def _like(c: _Context, i: int) -> bool:
     """ "Like" set off by commas or hesitations, or before a number ("like 10 servers").
 
-    A comma before it is not enough: "a key, like the user id" is "such as".
+    A comma before it is not enough: "a key, like the user id" is "such as". Nor are commas
+    around it after "is" and before "a"/"the": "a queue is like a buffer" said flat comes back
+    from Whisper as "a queue is, like, a buffer" often enough; only a pause or a hesitation
+    beside it shows it was a filler there.
     """
-    prev = c.norm(c.prev_word(i))
+    j = c.prev_word(i)
+    prev = c.norm(j)
     if prev in LIKE_BLOCKERS or prev.endswith("'d"):
         return False
     nxt = c.next_word(i)
+    if prev in COPULAS and nxt >= 0 and c.norm(nxt) in DETERMINERS:
+        hesitant = (i > 0 and c.hes[i - 1]) or (i + 1 < len(c.t) and c.hes[i + 1])
+        paused = (c.t[i].start - c.t[j].end >= LIKE_PAUSE_S
+                  or c.t[nxt].start - c.t[i].end >= LIKE_PAUSE_S)
+        return hesitant or paused
     if c.t[i].comma_after:
         return True
     if nxt >= 0 and c.norm(nxt) in {"to", "this", "that"} | PRONOUN_SUBJECTS:

@@ -1,37 +1,22 @@
 """Transcribe an answer while it is being recorded, so the review is ready the moment it stops.
 
-Whisper on a laptop CPU needs a good fraction of a second per call whatever the length, and
-seconds for a long answer; a user who presses stop should not wait for it. So the recorder hands
-each block to :class:`StreamingTranscriber` (``feed``: a list append, nothing more), and a
-background worker transcribes *closed stretches of speech* as they appear:
+Whisper on a laptop CPU needs seconds for a long answer; a user who presses stop should not
+wait for it. So the recorder hands each block to :class:`StreamingTranscriber` (``feed``: a list
+append, nothing more) and a background worker does, as the audio arrives, exactly what
+``Transcriber.transcribe_array`` does to a whole file: the same :class:`SpeechChunker` cuts the
+audio in silence, and every closed chunk is decoded by the same ``Transcriber.decode_chunk``.
+The cuts depend on the audio alone, so the live transcript and ``coach analyze`` of the saved
+recording are the same words at the same times, however busy the machine was.
 
-* a stretch is closed by a silence gap found with the coach's energy VAD (``coach.audio.vad``),
-  once at least ``min_chunk_s`` of audio is pending, or by a long pause (``long_gap_s``, the end
-  of a thought, which is also when people press stop);
-* with no gap by ``max_chunk_s`` (one Whisper window is 30 s), it is cut at the quietest point;
-* cuts fall only in silence, so no word straddles two chunks: nothing is lost or doubled at a
-  boundary and no overlap has to be de-duplicated; each chunk is transcribed with the same
-  ``Transcriber.transcribe_array`` (same filler-preserving decoding) at ``offset_s`` = its start,
-  so every timestamp is on the recording's timeline;
-* audio of transcribed stretches is dropped: memory holds only what is pending, whatever the
-  length of the recording.
+While the speaker pauses, the idle worker also decodes the open chunk as it would end if the
+recording stopped now (``SpeechChunker.preview``): most people press stop a moment after their
+last word, and then ``finish()`` finds the last chunk already done. If speech resumes, that
+result is simply not used.
 
-Every Whisper call costs a full 30 s window encode whatever the chunk length, so chunks are long
-(``min_chunk_s`` 12 s, up to 25 s): a 5 s chunk costs the same CPU as a 25 s one. At a pause the
-idle worker may transcribe the pending stretch ahead (in case the user presses stop now): once a
-chunk is due, at a 0.2 s pause (the cut a moment later falls in the same pause and reuses the
-result, ``_align_to_spec``); before that only at a 0.5 s pause, since the look-ahead is wasted
-whenever speech resumes. At most one look-ahead per pause, never while audio waits (backlog).
-
-``finish()`` transcribes only what is left (usually a few seconds, or nothing when the user paused
-before stopping) and returns the whole :class:`~coach.core.model.Transcript`. If the worker could
-not keep up (``max_backlog_s`` of audio pending, e.g. a big model on a slow CPU) or failed, it
-gives up, frees the audio and ``finish()`` returns ``None``: the caller then transcribes the
-recorded file as usual (``coach.pipeline.analyze_attempt`` without ``transcript=``), so the user
-still gets a review, only later.
-
-The worker never runs in the caller's (recorder's) thread, and the model should be loaded with few
-CPU threads (``Transcriber(..., cpu_threads=1)``) so the recorder and the UI keep a core.
+If the worker cannot keep up (``max_backlog_s`` of audio waiting, e.g. a big model on a slow CPU)
+or fails, it gives up, frees the audio and ``finish()`` returns ``None``: the caller then
+transcribes the recorded file (``coach.pipeline.analyze_attempt`` without ``transcript=``), which
+gives the same words, only later. Memory holds at most one open chunk plus the blocks waiting.
 """
 
 from __future__ import annotations
@@ -45,44 +30,38 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from coach.audio import vad
 from coach.core.model import Transcript, Word
 
 if TYPE_CHECKING:
-    from coach.transcribe.whisper import Transcriber
+    from coach.transcribe.chunking import Chunk, SpeechChunker
+    from coach.transcribe.whisper import ChunkText, Transcriber
 
 log = logging.getLogger(__name__)
 
 WordsCallback = Callable[[list[Word]], None]
-
-CUT_GAP_S = 0.3  # shortest silence a cut may fall in (between words, not inside one)
-CUT_MARGIN_S = 0.25  # cut this far after the last speech at most (keeps soft word endings)
-EVAL_EVERY_S = 0.1  # look for a cut each time this much new audio arrived
-SPEC_GAP_S = 0.2  # a pause this long, once a chunk is due anyway: transcribe ahead
-SPEC_SHORT_GAP_S = 0.5  # ... before a chunk is due (a shorter stretch): only at longer pauses
+LOOKAHEAD_SILENCE_S = 0.3  # a pause this long: decode the open chunk ahead of a stop
 
 
 @dataclass
 class StreamStats:
-    """What the streamer did, for benchmarks and the closing note of a recording."""
+    """What the streamer did, for benchmarks and tests."""
 
     chunks: int = 0
-    skipped_silent: int = 0
     transcribe_s: float = 0.0
-    tail_s: float = 0.0  # audio seconds finish() had to transcribe itself
     finish_s: float = 0.0  # wall time of finish()
-    max_pending_s: float = 0.0
-    max_lag_s: float = 0.0  # most audio the worker found waiting (it was busy transcribing)
+    tail_s: float = 0.0  # audio seconds finish() had to decode itself (no usable look-ahead)
+    max_pending_s: float = 0.0  # the longest open chunk held in memory
+    max_lag_s: float = 0.0  # most audio the worker found waiting (it was busy decoding)
     chunk_lengths: list[float] = field(default_factory=list)
-    speculative: int = 0  # pending stretches transcribed ahead at a pause
-    speculative_used: int = 0  # ... whose result was used (no speech came after)
+    lookaheads: int = 0  # open chunks decoded ahead at a pause ...
+    lookaheads_used: int = 0  # ... whose result was the last chunk's
 
 
 class StreamingTranscriber:
     """Feed blocks while recording; ``finish()`` returns the transcript of the whole recording.
 
-    The timeline is the count of samples fed (``start_s`` of the first block is its origin), which
-    is exactly the timeline of the WAV file the recorder writes from the same blocks.
+    The timeline is the count of samples fed, which is exactly the timeline of the WAV file the
+    recorder writes from the same blocks.
     """
 
     def __init__(
@@ -91,20 +70,14 @@ class StreamingTranscriber:
         *,
         rate: int = 16000,
         vocabulary: Sequence[str] = (),
-        min_chunk_s: float = 12.0,
-        max_chunk_s: float = 25.0,
-        long_gap_s: float = 0.9,
         max_backlog_s: float = 600.0,
         on_words: WordsCallback | None = None,
     ) -> None:
-        if not 0 < min_chunk_s < max_chunk_s <= 30.0:
-            raise ValueError("need 0 < min_chunk_s < max_chunk_s <= 30")
+        if rate != 16000:
+            raise ValueError("streaming transcription needs 16 kHz audio")
         self.transcriber = transcriber
-        self.rate = int(rate)
+        self.rate = rate
         self.vocabulary = tuple(vocabulary)
-        self.min_chunk_s = float(min_chunk_s)
-        self.max_chunk_s = float(max_chunk_s)
-        self.long_gap_s = float(long_gap_s)
         self.max_backlog_s = float(max_backlog_s)
         self.on_words = on_words
         self.stats = StreamStats()
@@ -114,19 +87,15 @@ class StreamingTranscriber:
         self._lock = threading.Condition()
         self._blocks: list[np.ndarray] = []  # fed, not yet taken by the worker
         self._fed = 0  # samples fed in total (the recording's length)
-        self._new = 0  # samples fed since the worker last looked
-        self._decided = 0  # samples already transcribed or found silent (the rest is backlog)
+        self._waiting = 0  # samples in _blocks
         self._finishing = False
         self._finished: Transcript | None = None
+        self._words: list[Word] = []  # every decoded chunk's words so far (live display)
 
-        # Owned by the worker thread only:
-        self._pending = np.zeros(0, np.float32)
-        self._pending_start = 0  # sample index of _pending[0] on the recording's timeline
-        self._words: list[Word] = []
-        self._regions: list[tuple[float, float]] = []
-        self._model = ""
-        self._noise_floor_db: float | None = None
-        self._spec: tuple[int, int, Transcript] | None = None  # (start, length, result)
+        # Owned by the worker thread only (None once it has stopped: the audio is freed):
+        self._chunker: SpeechChunker | None = None
+        self._parts: list[ChunkText] = []
+        self._ahead: tuple[tuple[int, int], ChunkText] | None = None
 
         self._thread = threading.Thread(target=self._run, name="coach-streaming", daemon=True)
         self._thread.start()
@@ -137,7 +106,7 @@ class StreamingTranscriber:
         """Queue one block (float32 mono, or frames x channels); cheap, never transcribes.
 
         ``start_s`` is accepted for the recorder's callback signature; the timeline is the count
-        of samples fed, which matches the recording file even if blocks were dropped upstream.
+        of samples fed, which matches the recording file.
         """
         x = np.asarray(block, dtype=np.float32)
         if x.ndim > 1:
@@ -147,14 +116,13 @@ class StreamingTranscriber:
                 return
             self._blocks.append(x.copy())
             self._fed += x.size
-            self._new += x.size
-            if self._fed - self._decided > self.max_backlog_s * self.rate:
+            self._waiting += x.size
+            if self._waiting > self.max_backlog_s * self.rate:
                 log.warning("streaming transcription gave up: it fell behind the recording")
                 self.gave_up = True
                 self._blocks.clear()
-                self._lock.notify()
-            elif self._new >= EVAL_EVERY_S * self.rate:
-                self._lock.notify()
+                self._waiting = 0
+            self._lock.notify()
 
     __call__ = feed  # so a streamer can be passed directly as the recorder's on_block
 
@@ -163,21 +131,22 @@ class StreamingTranscriber:
         return self._fed / self.rate
 
     @property
-    def backlog_s(self) -> float:
-        """Seconds of audio fed but not yet transcribed (what ``finish()`` would still do)."""
-        with self._lock:
-            waiting = sum(b.size for b in self._blocks)
-        return (waiting + self._pending.size) / self.rate
-
-    @property
     def lag_s(self) -> float:
-        """Seconds of audio fed that the worker has not looked at yet (it is busy transcribing).
+        """Seconds of audio fed that the worker has not taken yet (it is busy decoding).
 
-        Live, this stays well under a second; a non-realtime source (tests, benchmarks) can hold
-        the recorder's writer back while it is large to chunk exactly as a live recording would.
+        A non-realtime source (tests, benchmarks) may hold the recorder back while this is large;
+        the transcript does not depend on it, only memory does.
         """
         with self._lock:
-            return sum(b.size for b in self._blocks) / self.rate
+            return self._waiting / self.rate
+
+    @property
+    def backlog_s(self) -> float:
+        """Seconds of audio fed but not transcribed yet (what ``finish()`` would still do)."""
+        chunker = self._chunker
+        with self._lock:
+            waiting = self._waiting
+        return waiting / self.rate + (chunker.pending_s if chunker is not None else 0.0)
 
     def words(self) -> list[Word]:
         """The words transcribed so far (a copy; for a live transcript)."""
@@ -185,7 +154,7 @@ class StreamingTranscriber:
             return list(self._words)
 
     def finish(self) -> Transcript | None:
-        """Transcribe what is left and return the whole recording's transcript.
+        """Decode what is left and return the whole recording's transcript.
 
         Returns ``None`` when streaming gave up or failed (see the module docstring): the caller
         then transcribes the recorded file instead. Safe to call more than once.
@@ -205,6 +174,7 @@ class StreamingTranscriber:
         with self._lock:
             self.gave_up = True
             self._blocks.clear()
+            self._waiting = 0
             self._lock.notify()
         self._thread.join()
 
@@ -212,232 +182,75 @@ class StreamingTranscriber:
 
     def _run(self) -> None:
         try:
-            while True:
-                with self._lock:
-                    while not (self._finishing or self.gave_up) and (
-                        self._new < EVAL_EVERY_S * self.rate
-                    ):
-                        self._lock.wait()
-                    blocks, self._blocks = self._blocks, []
-                    waiting = sum(b.size for b in blocks) / self.rate
-                    self.stats.max_lag_s = max(self.stats.max_lag_s, waiting)
-                    self._new = 0
-                    finishing, gave_up = self._finishing, self.gave_up
-                if gave_up:
-                    self._pending = np.zeros(0, np.float32)
-                    return
-                if blocks:
-                    self._pending = np.concatenate([self._pending, *blocks])
-                pending_s = self._pending.size / self.rate
-                self.stats.max_pending_s = max(self.stats.max_pending_s, pending_s)
-                while True:
-                    cut = self._find_cut(final=finishing)
-                    if cut is None:
-                        break
-                    self._take(self._align_to_spec(cut), tail=finishing)
-                if finishing:
-                    self._finished = self._transcript()
-                    return
-                with self._lock:
-                    idle = not self._blocks
-                if idle:
-                    self._speculate()
+            self._work()
         except BaseException as exc:  # reported through finish() -> None and .error
             log.warning("streaming transcription failed: %s", exc, exc_info=True)
             self.error = exc
             with self._lock:
                 self._blocks.clear()
-            self._pending = np.zeros(0, np.float32)
+                self._waiting = 0
+        finally:
+            self._chunker = None
 
-    def _find_cut(self, *, final: bool) -> int | None:
-        """Where to end the next chunk (samples into ``_pending``), or None to wait for more."""
-        x = self._pending
-        n = x.size
-        rate = self.rate
-        if n == 0:
-            return None
-        if final and n <= self.max_chunk_s * rate:
-            return n
-        if n < 0.5 * rate:
-            return None
-        limit = min(n, int(self.max_chunk_s * rate))
-        self._update_noise_floor(x)
-        regions = vad.speech_regions(x, rate, min_gap_s=CUT_GAP_S)
-        if not regions:
-            if not self._has_sound(x) and n > 2 * rate:
-                # Silence only (before the first word, or a long think): nothing to transcribe;
-                # keep the last half second in case a word is just starting.
-                return n - int(0.5 * rate)
-            return self._quietest(x, limit) if n >= self.max_chunk_s * rate else None
-        candidates: list[int] = []
-        for (_, end), nxt in zip(regions, [*regions[1:], None], strict=True):
-            gap_end = nxt[0] if nxt is not None else n / rate
-            gap = gap_end - end
-            if gap < CUT_GAP_S:
-                continue
-            cut = int((end + min(gap / 2, CUT_MARGIN_S)) * rate)
-            if cut > limit:
-                continue
-            if cut >= self.min_chunk_s * rate or gap >= self.long_gap_s:
-                candidates.append(cut)
-        if candidates:
-            return max(candidates)
-        if n >= self.max_chunk_s * rate:
-            return self._quietest(x, limit)
-        return None
+    def _work(self) -> None:
+        chunker = self._chunker = self.transcriber.new_chunker()
+        while True:
+            with self._lock:
+                while not (self._finishing or self.gave_up or self._blocks):
+                    self._lock.wait()
+                blocks, self._blocks = self._blocks, []
+                self.stats.max_lag_s = max(self.stats.max_lag_s, self._waiting / self.rate)
+                self._waiting = 0
+                finishing, gave_up = self._finishing, self.gave_up
+            if gave_up:
+                return
+            for block in blocks:
+                for chunk in chunker.push(block):
+                    self._take(chunk)
+            self.stats.max_pending_s = max(self.stats.max_pending_s, chunker.pending_s)
+            if finishing:
+                for chunk in chunker.flush():
+                    self._take(chunk)
+                self._finished = self.transcriber.assemble(self._parts, self._fed / self.rate)
+                return
+            with self._lock:
+                idle = not self._blocks
+            if idle and chunker.silent_s >= LOOKAHEAD_SILENCE_S:
+                self._look_ahead(chunker)
 
-    def _quietest(self, x: np.ndarray, limit: int) -> int:
-        """The quietest 100 ms in the second half of the allowed chunk (no gap was found)."""
-        db = vad.frame_energy_db(x[:limit], self.rate)
-        hop = int(vad.HOP_S * self.rate)
-        smooth = np.convolve(db, np.ones(10) / 10, mode="same")
-        lo = len(smooth) // 2
-        best = lo + int(np.argmin(smooth[lo:]))
-        return min(limit, best * hop + hop)
-
-    def _update_noise_floor(self, x: np.ndarray) -> None:
-        floor = float(np.percentile(vad.frame_energy_db(x, self.rate), 10))
-        if self._noise_floor_db is None or floor < self._noise_floor_db:
-            self._noise_floor_db = floor
-
-    def _has_sound(self, x: np.ndarray) -> bool:
-        """True when something rises above the recording's noise floor (speech may be there)."""
-        if x.size == 0 or not np.any(x):
-            return False
-        loud = float(np.percentile(vad.frame_energy_db(x, self.rate), 98))
-        floor = self._noise_floor_db if self._noise_floor_db is not None else -90.0
-        return loud > max(vad.ABSOLUTE_FLOOR_DB, floor + 12.0)
-
-    def _speculate(self) -> None:
-        """At a pause, transcribe the pending stretch ahead of time, in case it is the last.
-
-        Most people press stop a moment after their last word. If the pending stretch is
-        already transcribed then and nothing but silence followed, ``finish()`` has nothing
-        left to do. If speech follows, the result is dropped (or reused if the next cut falls
-        in the same silence). Costs CPU only while the speaker pauses.
-        """
-        x = self._pending
-        n = x.size
-        if n < 0.5 * self.rate or (self._spec is not None and self._spec_usable(n)):
+    def _look_ahead(self, chunker: SpeechChunker) -> None:
+        """Decode the open chunk as a stop now would close it (once per pause)."""
+        chunk = chunker.preview()
+        if chunk is None or (self._ahead is not None and self._ahead[0] == chunk.key):
             return
-        regions = vad.speech_regions(x, self.rate, min_gap_s=CUT_GAP_S)
-        if not regions:
-            return
-        end = regions[-1][1]
-        trailing = n / self.rate - end
-        # Once min_chunk_s is pending the cut comes at this pause anyway and will reuse the
-        # result (see _align_to_spec); before that, a look-ahead is wasted whenever speech
-        # resumes, so wait for a pause that more likely ends the answer.
-        due = n >= self.min_chunk_s * self.rate
-        if trailing < (SPEC_GAP_S if due else SPEC_SHORT_GAP_S):
-            return
-        cut = min(n, int((end + min(trailing, CUT_MARGIN_S)) * self.rate))
-        began = time.perf_counter()
-        result = self.transcriber.transcribe_array(
-            x[:cut], offset_s=self._pending_start / self.rate, vocabulary=self.vocabulary
-        )
-        self.stats.transcribe_s += time.perf_counter() - began
-        self.stats.speculative += 1
-        self._spec = (self._pending_start, cut, result)
+        self._ahead = (chunk.key, self._decode(chunk))
+        self.stats.lookaheads += 1
 
-    def _spec_usable(self, cut: int) -> bool:
-        """True if the speculative result covers ``_pending[:cut]``: same start, and only
-        silence between its end and ``cut``."""
-        if self._spec is None:
-            return False
-        start, length, _ = self._spec
-        if start != self._pending_start or length > cut:
-            return False
-        rest = self._pending[length:cut]
-        if rest.size == 0:
-            return True
-        return not vad.speech_regions(rest, self.rate) and not self._has_sound(rest)
-
-    def _align_to_spec(self, cut: int) -> int:
-        """Move ``cut`` to the end of the look-ahead result when both fall in the same silence.
-
-        The look-ahead starts at a 0.2 s pause and ends up to 0.25 s after the last word; the cut
-        found a moment later (gap >= 0.3 s) may land a few hundred ms earlier or later in the same
-        pause. Without this, the look-ahead (a full Whisper call) would be thrown away and the
-        same stretch transcribed again, which is what made the worker fall behind.
-        """
-        if self._spec is None:
-            return cut
-        start, length, _ = self._spec
-        if start != self._pending_start or length <= cut or length > self._pending.size:
-            return cut
-        between = self._pending[cut:length]
-        if vad.speech_regions(between, self.rate) or self._has_sound(between):
-            return cut
-        return length
-
-    def _take(self, cut: int, *, tail: bool) -> None:
-        """Transcribe ``_pending[:cut]`` (if it holds speech) and drop it from memory."""
-        spec = self._spec if self._spec_usable(cut) else None
-        self._spec = None
-        chunk = self._pending[:cut]
-        start = self._pending_start
-        self._pending = self._pending[cut:].copy()
-        self._pending_start += cut
-        with self._lock:
-            self._decided = self._pending_start
-        offset = start / self.rate
-        end_s = (start + chunk.size) / self.rate
-        regions = [(offset + a, offset + b) for a, b in vad.speech_regions(chunk, self.rate)]
-        self._merge_regions(regions)
-        if not regions and not self._has_sound(chunk):
-            self.stats.skipped_silent += 1
-            return
-        if spec is not None:
-            result = spec[2]
-            self.stats.speculative_used += 1
+    def _take(self, chunk: Chunk) -> None:
+        """Decode one closed chunk (or reuse its look-ahead) and publish its words."""
+        if self._ahead is not None and self._ahead[0] == chunk.key:
+            part = self._ahead[1]
+            self.stats.lookaheads_used += 1
         else:
-            began = time.perf_counter()
-            result = self.transcriber.transcribe_array(
-                chunk, offset_s=offset, vocabulary=self.vocabulary
-            )
-            self.stats.transcribe_s += time.perf_counter() - began
-            if tail:
-                self.stats.tail_s += chunk.size / self.rate
+            part = self._decode(chunk)
+            if chunk.final:
+                self.stats.tail_s += chunk.samples.size / self.rate
+        self._ahead = None
+        self._parts.append(part)
         self.stats.chunks += 1
-        self.stats.chunk_lengths.append(round(chunk.size / self.rate, 2))
-        self._model = result.model or self._model
-        new = self._place(result.words, offset, end_s)
+        self.stats.chunk_lengths.append(round(chunk.samples.size / self.rate, 2))
         with self._lock:
-            self._words.extend(new)
-        if new and self.on_words is not None:
+            self._words.extend(part.words)
+        if part.words and self.on_words is not None:
             try:
-                self.on_words(new)
+                self.on_words(list(part.words))
             except Exception:  # a broken display must not stop transcription
                 log.warning("on_words callback failed; live transcript disabled", exc_info=True)
                 self.on_words = None
 
-    def _place(self, words: Sequence[Word], start_s: float, end_s: float) -> list[Word]:
-        """Keep words inside their chunk and in order after the words already placed."""
-        placed: list[Word] = []
-        floor = max(start_s, self._words[-1].end if self._words else 0.0)
-        for w in words:
-            s = min(max(w.start, floor), end_s)
-            e = min(max(w.end, s), end_s)
-            placed.append(Word(w.text, round(s, 3), round(e, 3), w.prob))
-            floor = s
-        return placed
-
-    def _merge_regions(self, regions: list[tuple[float, float]]) -> None:
-        for a, b in regions:
-            if self._regions and a - self._regions[-1][1] < vad.MIN_GAP_S:
-                self._regions[-1] = (self._regions[-1][0], b)
-            else:
-                self._regions.append((a, b))
-
-    def _transcript(self) -> Transcript:
-        with self._lock:
-            words = tuple(self._words)
-            duration = self._fed / self.rate
-        return Transcript(
-            words=words,
-            duration_s=round(duration, 3),
-            speech_regions=tuple((round(a, 3), round(b, 3)) for a, b in self._regions),
-            model=self._model or str(getattr(self.transcriber, "model_name", "")),
-            no_speech=not words,
-        )
+    def _decode(self, chunk: Chunk) -> ChunkText:
+        began = time.perf_counter()
+        previous = self._parts[-1] if self._parts else None
+        part = self.transcriber.decode_chunk(chunk, vocabulary=self.vocabulary, previous=previous)
+        self.stats.transcribe_s += time.perf_counter() - began
+        return part

@@ -1,0 +1,282 @@
+"""Cut a recording into chunks of speech at silences, by a rule that depends on the audio alone.
+
+A file and a live take must give the same words, so they must be cut in the same places. Where
+a cut falls therefore never depends on when a worker thread happened to look, nor on how the
+audio was split into blocks: samples go through :class:`SpeechChunker` in whatever pieces they
+arrive (the whole decoded file at once, or the microphone's 0.1 s blocks), and it returns the
+same chunks.
+
+* Voice activity is Silero VAD (the ONNX model faster-whisper ships, ``faster_whisper.vad``): one
+  speech probability per 32 ms window, computed with the model's recurrent state carried from
+  window to window, which makes it causal and bit-identical however the audio is blocked
+  (tested). It rejects noise bursts, clicks and hum that an energy detector takes for speech,
+  which is where Whisper invents words.
+* A chunk begins ``LEAD_S`` before its first speech and ends ``TAIL_S`` after the speech before a
+  silence of at least ``cut_gap_s``, once it holds ``min_chunk_s`` of audio; a silence of
+  ``long_gap_s`` or more ends it whatever its length (a long think is not sent to Whisper, which
+  invents text in silence). Without any such silence by ``max_chunk_s`` (one Whisper window is
+  30 s) it is cut in the quietest stretch of its second half. Silence between chunks is never
+  decoded.
+* :meth:`SpeechChunker.flush` closes the last chunk at the end of its speech, so a recording's
+  trailing silence changes nothing; :meth:`SpeechChunker.preview` says what ``flush`` would
+  return if the audio ended now, which the live path transcribes ahead during a pause.
+
+Memory holds only the open chunk (at most ``max_chunk_s``), whatever the recording's length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SAMPLE_RATE = 16000
+WINDOW = 512  # Silero's window at 16 kHz: 32 ms
+CONTEXT = 64  # samples of the previous window the model sees with each one
+ON_PROB = 0.5  # a window this likely to be speech starts speech ...
+OFF_PROB = 0.35  # ... and speech goes on until one falls below this (hysteresis)
+LEAD_WINDOWS = 9  # ~0.29 s kept before a chunk's first speech (soft onsets Silero hears late)
+TAIL_WINDOWS = 9  # ~0.29 s kept after the last speech before a cut (soft word endings)
+TAIL_S = TAIL_WINDOWS * WINDOW / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A stretch of the recording to transcribe: ``samples`` start at sample ``start``."""
+
+    start: int
+    samples: np.ndarray
+    probs: np.ndarray  # Silero's speech probability of each 32 ms window from ``start`` on
+    final: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.start + self.samples.size
+
+    @property
+    def start_s(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def end_s(self) -> float:
+        return self.end / SAMPLE_RATE
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """Identifies the audio: the same key means the same samples of the same recording."""
+        return (self.start, self.end)
+
+
+class SpeechProbabilities:
+    """Silero VAD run incrementally: ``push`` samples, get one probability per full window."""
+
+    def __init__(self) -> None:
+        from faster_whisper.vad import get_vad_model  # onnxruntime; loaded once per process
+
+        self._session = get_vad_model().session
+        self._h = np.zeros((1, 1, 128), np.float32)
+        self._c = np.zeros((1, 1, 128), np.float32)
+        self._context = np.zeros(CONTEXT, np.float32)
+        self._rest = np.zeros(0, np.float32)
+
+    def push(self, samples: np.ndarray) -> np.ndarray:
+        x = np.concatenate([self._rest, np.asarray(samples, np.float32).reshape(-1)])
+        n = x.size // WINDOW
+        self._rest = x[n * WINDOW :]
+        if n == 0:
+            return np.zeros(0, np.float32)
+        return self._run(x[: n * WINDOW].reshape(n, WINDOW))
+
+    def flush(self) -> np.ndarray:
+        """The probability of a last partial window (zero-padded), if any."""
+        if self._rest.size == 0:
+            return np.zeros(0, np.float32)
+        last = np.zeros((1, WINDOW), np.float32)
+        last[0, : self._rest.size] = self._rest
+        self._rest = np.zeros(0, np.float32)
+        return self._run(last)
+
+    def _run(self, windows: np.ndarray) -> np.ndarray:
+        previous = np.concatenate([self._context[None, :], windows[:-1, -CONTEXT:]], axis=0)
+        batch = np.concatenate([previous, windows], axis=1)
+        out, self._h, self._c = self._session.run(
+            None, {"input": batch, "h": self._h, "c": self._c}
+        )
+        self._context = windows[-1, -CONTEXT:].copy()
+        return np.asarray(out, np.float32).reshape(-1)
+
+
+class SpeechChunker:
+    """Feed samples with :meth:`push`; it returns the chunks that audio closed.
+
+    The timeline is the count of samples pushed (sample 0 is the recording's first sample).
+    """
+
+    def __init__(
+        self,
+        *,
+        min_chunk_s: float = 12.0,
+        max_chunk_s: float = 28.0,
+        cut_gap_s: float = 0.4,
+        long_gap_s: float = 2.0,
+        probabilities: SpeechProbabilities | None = None,
+    ) -> None:
+        if not 0 < min_chunk_s < max_chunk_s <= 30.0:
+            raise ValueError("need 0 < min_chunk_s < max_chunk_s <= 30")
+        if not TAIL_S < cut_gap_s <= long_gap_s:
+            # the tail kept after speech must lie in audio already heard when the cut is made
+            raise ValueError(f"need {TAIL_S} < cut_gap_s <= long_gap_s")
+        self.min_chunk = int(min_chunk_s * SAMPLE_RATE)
+        self.max_chunk = int(max_chunk_s * SAMPLE_RATE)
+        self.cut_gap = _windows(cut_gap_s)
+        self.long_gap = _windows(long_gap_s)
+        self.lead = LEAD_WINDOWS * WINDOW
+        self.tail = TAIL_WINDOWS * WINDOW
+        self._vad = probabilities or SpeechProbabilities()
+        self._audio = np.zeros(0, np.float32)  # samples from _origin on
+        self._origin = 0  # timeline sample of _audio[0]
+        self._probs: list[float] = []  # one per window from window _first_window on
+        self._first_window = 0
+        self._speaking = False
+        self._open: int | None = None  # timeline sample where the open chunk begins
+        self._last_speech_end = 0  # timeline sample after the last speech window
+        self._silent_windows = 0  # consecutive silent windows since the last speech
+        self._total = 0
+        self._floor = 0  # nothing before this timeline sample is needed again
+        self.windows_seen = 0
+
+    # ----------------------------------------------------------------- feeding
+
+    def push(self, samples: np.ndarray) -> list[Chunk]:
+        """Add audio; return the chunks it closed (in order)."""
+        x = np.asarray(samples, np.float32).reshape(-1)
+        self._audio = np.concatenate([self._audio, x])
+        self._total += x.size
+        out: list[Chunk] = []
+        for p in self._vad.push(x):
+            chunk = self._step(float(p))
+            if chunk is not None:
+                out.append(chunk)
+        self._trim()
+        return out
+
+    def flush(self) -> list[Chunk]:
+        """The recording ended: close the open chunk at the end of its speech."""
+        out: list[Chunk] = []
+        for p in self._vad.flush():
+            chunk = self._step(float(p))
+            if chunk is not None:
+                out.append(chunk)
+        last = self.preview()
+        if last is not None:
+            out.append(last)
+        self._open = None
+        self._trim()
+        return out
+
+    def preview(self) -> Chunk | None:
+        """What ``flush()`` would return as the last chunk if the audio ended now."""
+        if self._open is None:
+            return None
+        end = min(self._total, self._last_speech_end + self.tail)
+        if self._speaking:
+            end = self._total
+        if end <= self._open:
+            return None
+        return Chunk(self._open, self._slice(self._open, end), self._probs_of(self._open, end),
+                     final=True)
+
+    @property
+    def pending_s(self) -> float:
+        """Seconds of audio in the open chunk (what a stop now would leave to transcribe)."""
+        return 0.0 if self._open is None else (self._total - self._open) / SAMPLE_RATE
+
+    @property
+    def silent_s(self) -> float:
+        """How long the speaker has been silent (0 while speaking)."""
+        return self._silent_windows * WINDOW / SAMPLE_RATE
+
+    # ----------------------------------------------------------------- the rule
+
+    def _step(self, p: float) -> Chunk | None:
+        """Advance by one 32 ms window of probability ``p``; maybe close a chunk."""
+        index = self.windows_seen
+        self.windows_seen += 1
+        self._probs.append(p)
+        w_start = index * WINDOW
+        w_end = w_start + WINDOW
+        speech = p >= ON_PROB or (self._speaking and p >= OFF_PROB)
+        self._speaking = speech
+        if speech:
+            if self._open is None:
+                self._open = max(0, w_start - self.lead, self._floor)
+            self._last_speech_end = w_end
+            self._silent_windows = 0
+        else:
+            self._silent_windows += 1
+        if self._open is None:
+            return None
+        length = w_end - self._open
+        if not speech and self._silent_windows >= self.cut_gap:
+            long_gap = self._silent_windows >= self.long_gap
+            if length >= self.min_chunk or long_gap:
+                return self._cut(self._last_speech_end + self.tail, reopen=False)
+        if length >= self.max_chunk:
+            return self._cut(self._quietest_cut(w_end), reopen=True)
+        return None
+
+    def _cut(self, end: int, *, reopen: bool) -> Chunk:
+        start = self._open if self._open is not None else end
+        end = max(end, start + 1)
+        chunk = Chunk(start, self._slice(start, end), self._probs_of(start, end))
+        self._floor = end
+        # A forced cut falls inside speech: the next chunk begins right there.
+        self._open = end if reopen else None
+        return chunk
+
+    def _quietest_cut(self, limit: int) -> int:
+        """The middle of the quietest 0.3 s in the second half of the open chunk."""
+        assert self._open is not None
+        first = -(-(self._open + self.max_chunk // 2) // WINDOW)  # first window in 2nd half
+        last = self.windows_seen  # exclusive
+        probs = np.asarray(self._probs[first - self._first_window : last - self._first_window])
+        span = 9  # windows, ~0.3 s
+        if probs.size <= span:
+            return limit
+        smooth = np.convolve(probs, np.ones(span) / span, mode="valid")
+        best = int(np.argmin(smooth[::-1]))  # the latest of equally quiet stretches
+        centre = first + (smooth.size - 1 - best) + span // 2
+        return centre * WINDOW
+
+    # ----------------------------------------------------------------- memory
+
+    def _probs_of(self, start: int, end: int) -> np.ndarray:
+        first = start // WINDOW - self._first_window
+        last = -(-end // WINDOW) - self._first_window
+        return np.asarray(self._probs[first:last], np.float32)
+
+    def _slice(self, start: int, end: int) -> np.ndarray:
+        return self._audio[start - self._origin : end - self._origin].copy()
+
+    def _trim(self) -> None:
+        """Drop audio no chunk can need any more (before the open chunk, or the lead)."""
+        keep = self._open if self._open is not None else max(self._floor,
+                                                             self.windows_seen * WINDOW - self.lead)
+        keep = max(self._origin, min(keep, self._total))
+        if keep > self._origin:
+            self._audio = self._audio[keep - self._origin :]
+            self._origin = keep
+        first_needed = keep // WINDOW
+        if first_needed > self._first_window:
+            del self._probs[: first_needed - self._first_window]
+            self._first_window = first_needed
+
+
+def _windows(seconds: float) -> int:
+    return max(1, round(seconds * SAMPLE_RATE / WINDOW))
+
+
+def chunk_audio(samples: np.ndarray, **options: float) -> list[Chunk]:
+    """All chunks of a whole recording (what the live path produces from the same samples)."""
+    chunker = SpeechChunker(**options)
+    return [*chunker.push(samples), *chunker.flush()]

@@ -1,0 +1,177 @@
+"""One Whisper window: encode a chunk of up to 30 s once, decode it, align its words.
+
+faster-whisper's ``transcribe`` walks a long recording in 30 s windows and *seeks*: each window
+starts where the last one's words ended, and when a window ends without a closing timestamp it
+decodes another window from the last word on. That seeking is what lost speech on long answers
+(words of a window's second half never decoded, or a whole window spent on a silent tail). The
+coach cuts the audio into chunks in silence first (``coach.transcribe.chunking``), so every chunk
+is exactly one window, decoded once: this module is that single step, built from faster-whisper's
+own pieces (feature extractor, encoder, ``generate_with_fallback`` with its temperature fallback,
+cross-attention word alignment). A decoding's trailing words that Whisper leaves without a
+closing timestamp are kept (the window holds the whole chunk: there is no next window to hear
+them in).
+
+The encoder output can be decoded more than once (with and without a prompt) at the cost of
+the decoder only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from coach.core.model import Word
+
+# faster-whisper's transcribe() defaults, which "plain" means throughout the coach.
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+PREPEND = "\"'“¿([{-"
+APPEND = "\"'.。,，!！?？:：”)]}、"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A decoded segment of one window, times relative to the window's start."""
+
+    text: str
+    start: float
+    end: float
+    words: tuple[Word, ...]
+    no_speech_prob: float
+    avg_logprob: float
+    compression_ratio: float
+    temperature: float
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A chunk through the encoder: reusable by several decodings."""
+
+    output: Any  # ctranslate2.StorageView
+    frames: int  # content frames (10 ms each) of the chunk before padding
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How to decode one window (faster-whisper's defaults unless said otherwise)."""
+
+    beam_size: int = 5
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    temperatures: tuple[float, ...] = TEMPERATURES
+    word_timestamps: bool = True
+
+
+class WindowDecoder:
+    """Wraps a loaded ``faster_whisper.WhisperModel`` for single-window decoding."""
+
+    def __init__(self, model: Any) -> None:
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.model = model
+        self.tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
+        )
+
+    def encode(self, samples: np.ndarray) -> Encoded:
+        from faster_whisper.audio import pad_or_trim
+
+        x = np.asarray(samples, np.float32).reshape(-1)
+        features = self.model.feature_extractor(x)
+        frames = min(features.shape[-1] - 1, self.model.feature_extractor.nb_max_frames)
+        output = self.model.encode(pad_or_trim(features[:, :frames]))
+        return Encoded(output, frames, frames * self.model.feature_extractor.time_per_frame)
+
+    def decode(
+        self, encoded: Encoded, how: Decoding = Decoding(), previous_text: str = ""
+    ) -> list[Segment]:
+        """Decode one encoded window into segments with aligned words.
+
+        ``previous_text`` (what was said just before this window) is given to Whisper as the
+        text that came before, after the initial prompt, as faster-whisper does between windows.
+        """
+        tok = self.tokenizer
+        options = self._options(how)
+        previous = tok.encode(" " + how.initial_prompt.strip()) if how.initial_prompt else []
+        if previous_text.strip():
+            previous = [*previous, *tok.encode(" " + previous_text.strip())]
+        prompt = self.model.get_prompt(tok, previous, hotwords=how.hotwords)
+        result, avg_logprob, temperature, compression = self.model.generate_with_fallback(
+            encoded.output, prompt, tok, options
+        )
+        tokens = list(result.sequences_ids[0])
+        pieces = _split_by_timestamps(tokens, tok.timestamp_begin, self.model.time_precision,
+                                      encoded.duration_s)
+        if not pieces:
+            return []
+        segments = [{"seek": 0, "start": s, "end": e, "tokens": t} for s, e, t in pieces]
+        if how.word_timestamps:
+            self.model.add_word_timestamps(
+                [segments], tok, encoded.output, encoded.frames, PREPEND, APPEND,
+                last_speech_timestamp=0.0,
+            )
+        out = []
+        for seg in segments:
+            text = tok.decode([t for t in seg["tokens"] if t < tok.eot])
+            if not text.strip():
+                continue
+            words = tuple(
+                Word(w["word"], float(w["start"]), float(w["end"]), float(w["probability"]))
+                for w in seg.get("words", ())
+            )
+            out.append(Segment(
+                text=text, start=float(seg["start"]), end=float(seg["end"]), words=words,
+                no_speech_prob=float(result.no_speech_prob), avg_logprob=float(avg_logprob),
+                compression_ratio=float(compression),
+                temperature=float(temperature),
+            ))
+        return out
+
+    def _options(self, how: Decoding) -> Any:
+        from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+        return TranscriptionOptions(
+            beam_size=how.beam_size, best_of=5, patience=1, length_penalty=1,
+            repetition_penalty=1, no_repeat_ngram_size=0, log_prob_threshold=-1.0,
+            no_speech_threshold=0.6, compression_ratio_threshold=2.4,
+            condition_on_previous_text=False, prompt_reset_on_temperature=0.5,
+            temperatures=list(how.temperatures), initial_prompt=None, prefix=None,
+            suppress_blank=True, suppress_tokens=get_suppressed_tokens(self.tokenizer, [-1]),
+            without_timestamps=False, max_initial_timestamp=1.0,
+            word_timestamps=how.word_timestamps, prepend_punctuations=PREPEND,
+            append_punctuations=APPEND, multilingual=False, max_new_tokens=None,
+            clip_timestamps="0", hallucination_silence_threshold=None, hotwords=how.hotwords,
+        )
+
+
+def _split_by_timestamps(
+    tokens: list[int], timestamp_begin: int, precision: float, duration: float
+) -> list[tuple[float, float, list[int]]]:
+    """Segments (start, end, tokens) of one window's tokens, the unfinished last one included.
+
+    Whisper marks segments with pairs of timestamp tokens. A window's last segment often has
+    an opening timestamp but no closing one (faster-whisper drops it and decodes it again in
+    the next window); here it ends where the window's audio ends.
+    """
+    out: list[tuple[float, float, list[int]]] = []
+    current: list[int] = []
+    start: float | None = None
+    for t in tokens:
+        if t >= timestamp_begin:
+            stamp = (t - timestamp_begin) * precision
+            if start is None:
+                start = stamp
+            elif any(x < timestamp_begin for x in current):
+                out.append((start, stamp, [*current, t]))
+                current, start = [], None
+                continue
+            else:
+                start = stamp  # two opening stamps in a row: the later one opens the text
+            current = [t]
+        else:
+            current.append(t)
+    if any(x < timestamp_begin for x in current):
+        out.append((start or 0.0, max(duration, start or 0.0), current))
+    return out
