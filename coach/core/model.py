@@ -182,6 +182,12 @@ class Analysis:
     prompt_id: str | None = None
     no_speech: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # issue 13 (plain JSON shapes, as in analysis.json): red flags with evidence, hedging,
+    # leaned-on phrases, pitch variety (None when the recording was not available)
+    red_flags: list[dict[str, Any]] = field(default_factory=list)
+    hedges: dict[str, Any] | None = None
+    repetition: list[dict[str, Any]] = field(default_factory=list)
+    pitch: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -211,4 +217,8 @@ class Analysis:
             prompt_id=data.get("prompt_id"),
             no_speech=bool(data.get("no_speech", False)),
             extra=dict(data.get("extra", {})),
+            red_flags=list(data.get("red_flags") or []),
+            hedges=data.get("hedges"),
+            repetition=list(data.get("repetition") or []),
+            pitch=data.get("pitch"),
         )
