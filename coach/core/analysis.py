@@ -91,8 +91,13 @@ def analyze(
     settings: Settings = Settings(),  # noqa: B008 - frozen dataclass, safe as a default
     audio: str = "",
     corrections: Sequence[dict] = (),
+    pitch: dict[str, Any] | None = None,
 ) -> Analysis:
-    """Measure one answer: fillers, pace, pauses, reasoning, coverage and the score."""
+    """Measure one answer: fillers, pace, pauses, reasoning, coverage and the score.
+
+    ``pitch`` is ``coach.core.pitch.measure_pitch`` of the recording, measured by the caller
+    that has the audio (``None``: no recording to measure).
+    """
     words = list(transcript.words)
     fillers = detect_fillers(words, settings)
     fillers, applied = apply_corrections(fillers, words, corrections)
@@ -172,6 +177,7 @@ def analyze(
         prompt_id=prompt.id if prompt else None,
         no_speech=no_speech,
         extra=extra,
+        pitch=pitch,
     )
 
 

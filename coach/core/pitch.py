@@ -43,6 +43,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from coach.core.model import Transcript
+
 RATE = 16000
 ANALYSIS_RATE = 4000  # YIN runs on the recording decimated to this rate
 FMIN_HZ = 60.0
@@ -321,3 +323,16 @@ def measure_pitch(
     x = np.asarray(samples, dtype=np.float32).reshape(-1)
     times, f0 = f0_track(x, rate, regions)
     return summarize(times, f0, x.size / rate)
+
+
+def voice_regions(transcript: Transcript) -> list[tuple[float, float]]:
+    """Where to look for voice: the transcript's speech regions, else its words' spans.
+
+    No words at all (Whisper heard no speech) gives no regions: a hum or music in an empty
+    take is not a voice whose pitch could be flat.
+    """
+    if not transcript.words:
+        return []
+    if transcript.speech_regions:
+        return [(float(a), float(b)) for a, b in transcript.speech_regions]
+    return [(w.start, w.end) for w in transcript.words if w.end > w.start]
