@@ -38,7 +38,7 @@ robotic default, which listeners already call monotone-ish.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -336,3 +336,33 @@ def voice_regions(transcript: Transcript) -> list[tuple[float, float]]:
     if transcript.speech_regions:
         return [(float(a), float(b)) for a, b in transcript.speech_regions]
     return [(w.start, w.end) for w in transcript.words if w.end > w.start]
+
+
+def flat_note(pitch: dict, clock: Callable[[float], str], most: int = 3) -> str:
+    """"varied", "monotone throughout" or where it was: "monotone 0:20–0:40, 1:10–1:30"."""
+    stretches = pitch.get("monotone") or []
+    if not stretches:
+        return "varied"
+    measured = [w for w in pitch.get("windows") or [] if w.get("spread_semitones") is not None]
+    if measured and all(w["spread_semitones"] < MONOTONE_SEMITONES for w in measured):
+        return "monotone throughout"
+    spans = [f"{clock(m['start'])}–{clock(m['end'])}" for m in stretches[:most]]
+    more = f" and {len(stretches) - most} more" if len(stretches) > most else ""
+    return f"monotone {', '.join(spans)}{more}"
+
+
+def describe(pitch: dict | None, clock: Callable[[float], str]) -> str | None:
+    """One line for a person (the review, the report): median, spread, where it was flat.
+
+    ``clock`` formats a time on the recording (each front end has its own ``m:ss``).
+    ``None`` when pitch was not measured (no recording).
+    """
+    if not pitch:
+        return None
+    median = pitch.get("median_hz")
+    if median is None:
+        return "no voiced speech to measure"
+    spread = pitch.get("spread_semitones")
+    if spread is None:
+        return f"median {median:.0f} Hz; too little voiced speech for a spread"
+    return f"median {median:.0f} Hz, spread {spread:.1f} semitones; {flat_note(pitch, clock)}"
