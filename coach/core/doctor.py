@@ -14,7 +14,9 @@ core never imports: they live in ``coach.checkup`` and return the same ``Check``
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -31,7 +33,8 @@ from coach.paths import attempts_dir, config_path, database_path, make_home
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 LABELS = {OK: "OK", WARN: "WARN", FAIL: "FAIL", SKIP: "SKIP"}
-HINT = "run 'coach doctor' to check everything the coach needs"
+# The sentence the app's start-up problems end with, so a user finds this command.
+HINT = "Run 'coach doctor' to check everything the coach needs."
 
 # A minute of recording is 1.9 MB (16 kHz, 16-bit mono) and its report a few hundred kB: below
 # FAIL_FREE a couple of answers may not fit; below WARN_FREE a few weeks of practice may not.
@@ -102,14 +105,14 @@ def _size(n: int) -> str:
     return f"{n / 1024**3:.1f} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
 
 
-def _write_problem(folder: Path) -> str | None:
+def _write_problem(folder: Path) -> OSError | None:
     """Why a file cannot be created in ``folder`` (None: it can), found by creating one."""
     try:
         fd, name = tempfile.mkstemp(dir=folder, prefix=".coach-doctor-")
         os.close(fd)
         os.unlink(name)
     except OSError as exc:
-        return exc.strerror or str(exc)
+        return exc
     return None
 
 
@@ -124,8 +127,11 @@ def check_home(home: Path) -> Check:
     for folder in (home, attempts_dir(home)):
         problem = _write_problem(folder) if folder.is_dir() else None
         if problem:
-            return Check("home", FAIL, f"{folder} is not writable ({problem}): answers cannot "
-                         "be saved", f"chmod u+rwx {folder}, {fix_elsewhere}")
+            fix = f"chmod u+rwx {folder}, {fix_elsewhere}"
+            if problem.errno == errno.EROFS:  # no chmod helps on a read-only file system
+                fix = fix_elsewhere.removeprefix("or ")
+            return Check("home", FAIL, f"{folder} is not writable ({problem.strerror}): "
+                         "answers cannot be saved", fix)
     free = shutil.disk_usage(home).free
     if free < FAIL_FREE_BYTES:
         return Check("home", FAIL, f"{home}: only {_size(free)} free, not enough for a few "
@@ -156,8 +162,8 @@ def _attempt_folders(home: Path) -> int:
 def check_history(home: Path) -> Check:
     """``PRAGMA quick_check`` and the schema version, read-only: the doctor changes nothing."""
     path, known = database_path(home), len(MIGRATIONS)
-    rebuild = ("coach history --rebuild (recreates it from the attempt folders; the bad file "
-               "is kept aside)")
+    rebuild = ("run 'coach history --rebuild' (it recreates it from the attempt folders; the "
+               "bad file is kept aside)")
     if not path.exists():
         folders = _attempt_folders(home)
         then = f", from the {folders} attempt folder(s)" if folders else ""
@@ -239,7 +245,9 @@ def check_config(home: Path, warnings: Sequence[str]) -> Check:
     if not warnings:
         where = f"{path}: no warnings" if path.is_file() else f"no {path.name}: defaults"
         return Check("config", OK, where)
-    reasons = [w.removeprefix(f"{path}: ") for w in warnings]
+    # "using the default" is said once, by the fix
+    reasons = [re.sub(r"; using (the )?defaults?$", "", w.removeprefix(f"{path}: "))
+               for w in warnings]
     return Check("config", WARN, f"{path}: {'; '.join(reasons)}",
                  "edit the file (each bad field uses its default meanwhile)",
                  {"warnings": list(warnings)})
