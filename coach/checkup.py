@@ -79,7 +79,7 @@ def _engine_version(command: Sequence[str]) -> str | None:
 def check_voice(settings: Settings) -> Check:
     """The engine that reads prompts aloud (``coach.audio.speak``) and something to hear it on."""
     from coach.audio import speak
-    from coach.audio.devices import list_output_devices
+    from coach.audio.devices import input_device_name, list_output_devices
 
     if not settings.speak_prompt:
         return Check("voice", OK, "off (speak_prompt = false in config.toml): prompts are shown, "
@@ -102,8 +102,8 @@ def check_voice(settings: Settings) -> Check:
         return Check("voice", WARN, f"{version}, but no audio output device: prompts read aloud "
                      "and replays are silent",
                      "connect speakers or headphones (or check the audio server is running)")
-    return Check("voice", OK, f"{version}; plays through: {outputs[0][1]}" if len(outputs) == 1
-                 else f"{version}; {len(outputs)} outputs")
+    output = input_device_name(None, kind="output") or outputs[0][1]
+    return Check("voice", OK, f"{version}; plays through: {output}")
 
 
 def check_model(name: str) -> Check:

@@ -247,6 +247,10 @@ def test_no_audio_device_blocks_practice_and_says_what_still_works(tmp_path: Pat
     assert "inputs: none; no microphone found: connect one" in audio
     assert "you can still analyse a recording file with 'coach analyze'" in audio
     assert "Not ready: 1 problem(s) block practice (audio)" in result.stdout
+    if shutil.which("espeak-ng"):
+        assert line(result, "voice").startswith("WARN  voice    eSpeak NG")
+        assert "but no audio output device: prompts read aloud and replays are silent" in \
+            line(result, "voice")
 
 
 @pytest.fixture
@@ -268,6 +272,9 @@ def test_a_microphone_is_named_as_the_app_will_use_it(pulse_microphone, coach_ho
     audio = line(result, "audio")
     assert audio.startswith("OK    audio    PortAudio V"), result.stdout
     assert "pulse" in audio and audio.endswith("recording from: default input")
+    if shutil.which("espeak-ng"):
+        assert line(result, "voice").startswith("OK    voice    eSpeak NG")
+        assert line(result, "voice").endswith("; plays through: default")
     assert result.returncode == 0, result.stdout
 
 
