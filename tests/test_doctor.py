@@ -197,6 +197,19 @@ def test_an_incomplete_model_folder_given_with_model_is_named(coach_home: Path,
         f"FAIL  model    model folder {folder} is incomplete: model.bin, tokenizer.json")
 
 
+def test_a_named_model_not_downloaded_yet_is_a_warning(
+        coach_home: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "empty-hf-cache"
+    env = {"HF_HOME": str(cache), "HF_HUB_OFFLINE": "1"}
+    result = doctor("--skip", "audio", "--skip", "voice", "--model", "small.en", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert line(result, "model") == (
+        "WARN  model    small.en is not downloaded yet: the first analysis downloads it, which "
+        "needs internet once; fix: analyse any recording once while online, or use the bundled "
+        'model (model = "default")')
+    assert not any(cache.rglob("*.bin"))
+
+
 def test_a_broken_prompt_file_of_the_user_is_a_warning_naming_it(coach_home: Path) -> None:
     folder = coach_home / "prompts"
     folder.mkdir()
@@ -209,6 +222,17 @@ def test_a_broken_prompt_file_of_the_user_is_a_warning_naming_it(coach_home: Pat
     assert f"1 file(s) skipped, first: {bad}: " in prompts
     assert prompts.endswith("; fix: edit the file; 'coach prompts check' lists every problem")
     assert "Ready to practise, with 1 warning(s) (prompts)." in result.stdout
+
+
+def test_a_prompt_folder_in_the_config_that_does_not_exist_is_a_warning(
+        coach_home: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "my-prompts"
+    (coach_home / "config.toml").write_text(f'prompts_dir = "{missing}"\n')
+    result = doctor(*FAST)
+    assert result.returncode == 0
+    assert line(result, "prompts").endswith(
+        f"; prompt folder {missing} does not exist; fix: fix prompts_dir in config.toml, "
+        "$COACH_PROMPTS or --prompts-dir")
 
 
 def test_stories_are_counted(coach_home: Path) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 from coach.core.history import MIGRATIONS
 from coach.core.prompts import check_paths, count_files, load_library
 from coach.errors import CoachError
-from coach.paths import attempts_dir, config_path, database_path, make_home
+from coach.paths import attempts_dir, config_path, database_path, make_home, user_prompts_dir
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 LABELS = {OK: "OK", WARN: "WARN", FAIL: "FAIL", SKIP: "SKIP"}
@@ -202,10 +202,13 @@ def check_history(home: Path) -> Check:
 # ---------------------------------------------------------------------- prompts and stories
 
 
-def check_prompts(builtin_dir: Path, user_dirs: Sequence[Path]) -> Check:
+def check_prompts(builtin_dir: Path, user_dirs: Sequence[Path], home: Path) -> Check:
     """The prompt checker over the built-in and the user's folders: a file it cannot load is
-    skipped by the app (a warning); no prompt at all leaves nothing to practise (a failure)."""
+    skipped by the app (a warning); no prompt at all leaves nothing to practise (a failure).
+    A folder named in config.toml, $COACH_PROMPTS or --prompts-dir that does not exist is a
+    warning too (``<home>/prompts`` is optional)."""
     mine = [d for d in user_dirs if d.is_dir()]
+    absent = [d for d in user_dirs if not d.is_dir() and d != user_prompts_dir(home)]
     library = load_library(builtin_dir, mine)
     # Quality notes on the built-in prompts are the coach's business, not the user's; a
     # built-in file that cannot be loaded is everyone's.
@@ -221,6 +224,10 @@ def check_prompts(builtin_dir: Path, user_dirs: Sequence[Path]) -> Check:
         return Check("prompts", WARN, f"{len(library.prompts)} prompts ready ({counts}); "
                      f"{files} file(s) skipped, first: {broken[0]}",
                      "edit the file; 'coach prompts check' lists every problem", details)
+    if absent:
+        return Check("prompts", WARN, f"{len(library.prompts)} prompts ({counts}); prompt "
+                     f"folder {absent[0]} does not exist",
+                     "fix prompts_dir in config.toml, $COACH_PROMPTS or --prompts-dir", details)
     notes = f"; {len(problems)} quality note(s): 'coach prompts check'" if problems else ""
     return Check("prompts", OK, f"{len(library.prompts)} prompts ({counts}), none skipped{notes}",
                  details=details)
@@ -267,7 +274,7 @@ def file_checks(home: Path, builtin_dir: Path, user_dirs: Sequence[Path],
     return [
         _guarded("home", check_home, home),
         _guarded("history", check_history, home),
-        _guarded("prompts", check_prompts, builtin_dir, user_dirs),
+        _guarded("prompts", check_prompts, builtin_dir, user_dirs, home),
         _guarded("stories", check_stories, home),
         _guarded("config", check_config, home, config_warnings),
     ]
