@@ -80,6 +80,13 @@ def test_a_home_other_users_can_read_is_a_warning(coach_home: Path) -> None:
     assert line(result, "home").endswith(f"; fix: chmod 700 {coach_home}")
 
 
+def test_only_the_probes_can_be_skipped(coach_home: Path) -> None:
+    result = doctor("--skip", "history")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "coach: error: --skip history: only audio, voice, model can be left out")
+
+
 def test_json_output_carries_every_check_and_the_verdict(coach_home: Path) -> None:
     result = doctor(*FAST, "--json")
     assert result.returncode == 0, result.stderr
