@@ -75,7 +75,7 @@ def test_a_home_other_users_can_read_is_a_warning(coach_home: Path) -> None:
     result = doctor(*FAST)
     assert result.returncode == 0
     assert line(result, "home").startswith(
-        f"WARN  home     {coach_home}: writable, readable by other users (mode 755; it holds "
+        f"WARN  home     {coach_home}: writable, open to other users (mode 755; it holds "
         "recordings of your voice)")
     assert line(result, "home").endswith(f"; fix: chmod 700 {coach_home}")
 
@@ -134,6 +134,31 @@ def test_a_home_that_cannot_be_created_is_a_line_not_a_traceback(tmp_path: Path)
     assert "Traceback" not in result.stderr
     assert line(result, "home").startswith(
         f"FAIL  home     {blocker / 'home'} does not exist and cannot be created (")
+
+
+def _small_disk(folder: Path, megabytes: int) -> list[str]:
+    """A command prefix under which ``folder`` is a file system of ``megabytes`` (root only)."""
+    prefix = ["unshare", "-m", "sh", "-c",
+              f'mount -t tmpfs -o size={megabytes}m coach-test "$0" && exec "$@"', str(folder)]
+    if os.geteuid() != 0 or not shutil.which("unshare") or \
+            subprocess.run([*prefix, "true"]).returncode != 0:
+        pytest.skip("needs root with the right to mount a small file system")
+    return prefix
+
+
+@pytest.mark.parametrize(("megabytes", "expected"), [
+    (20, "FAIL  home     {home}: only 20 MB free, not enough for a few recorded answers; fix: "
+         "free some disk space, or choose another home with --home DIR or COACH_HOME"),
+    (200, "WARN  home     {home}: writable, user-only (mode 700), only 200 MB free (a few weeks "
+          "of answers take 500 MB); fix: free some disk space"),
+])
+def test_a_nearly_full_disk(tmp_path: Path, megabytes: int, expected: str) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    home = disk / "home"
+    result = doctor(*FAST, env={"COACH_HOME": str(home)}, wrap=_small_disk(disk, megabytes))
+    assert line(result, "home") == expected.format(home=home)
+    assert result.returncode == (1 if expected.startswith("FAIL") else 0)
 
 
 def test_a_corrupt_database_file_blocks_practice_and_names_the_rebuild(coach_home: Path) -> None:

@@ -141,12 +141,14 @@ def check_home(home: Path) -> Check:
     parts = [f"{home}: writable", f"{_size(free)} free"]
     status, fix = OK, ""
     if os.name == "posix" and mode & 0o077:
-        parts.insert(1, f"readable by other users (mode {mode:o}; it holds recordings of "
+        parts.insert(1, f"open to other users (mode {mode:o}; it holds recordings of "
                      "your voice)")
         status, fix = WARN, f"chmod 700 {home}"
     else:
         parts.insert(1, f"user-only (mode {mode:o})")
     if free < WARN_FREE_BYTES:
+        weeks = _size(WARN_FREE_BYTES)
+        parts[-1] = f"only {_size(free)} free (a few weeks of answers take {weeks})"
         status, fix = WARN, "; ".join(filter(None, [fix, "free some disk space"]))
     return Check("home", status, ", ".join(parts), fix, {"free_bytes": free, "mode": f"{mode:o}"})
 
