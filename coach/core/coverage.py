@@ -227,13 +227,18 @@ def check_coverage(
                 spoken = _spoken(terms, texts, span)
                 if spoken not in hits:
                     hits.append(spoken)
-        points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits})
+        points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits,
+                       "weight": kp.weight, "why": kp.why})
     covered = sum(p["covered"] for p in points)
     total = len(points)
+    weight = sum(p["weight"] for p in points)
     return {
         "prompt_id": prompt.id,
         "covered": covered,
         "total": total,
         "ratio": round(covered / total, 3) if total else 0.0,
+        # what the content score uses: a must-have point (weight 3) counts three times
+        "weighted_ratio": round(sum(p["weight"] for p in points if p["covered"]) / weight, 3)
+        if weight else 0.0,
         "points": points,
     }

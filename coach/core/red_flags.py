@@ -1,0 +1,241 @@
+"""Red flags: what senior and staff interviewers write down against an answer.
+
+The list is the one hiring guides give for senior/staff loops: cannot discuss trade-offs, offers
+only one solution, takes no decision, never mentions the team, blames others, reaches no result,
+shows no influence. Each is found from the words (phrases matched on the filler-free term stream
+the coverage matcher uses) and carries its evidence, the words and when they were said, so the
+user can hear it. Flags that are about something missing point at where it was missing (the
+claims made without a reason, the story's last sentence).
+
+The rules err on the side of not flagging: a strong answer that gets a red flag teaches the user
+to distrust the coach, so ``benchmarks/bench_verdicts.py`` counts false flags on strong answers.
+Which flags apply depends on the prompt: the story flags (team, blame, result) for behavioral
+prompts, influence only for staff-level behavioral ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+from typing import Any
+
+from coach.core.coverage import Phrase, Stream
+from coach.core.model import Prompt, Word
+
+TEXTS = {
+    "no-trade-offs": "No trade-offs: the answer states facts without saying why or what it costs",
+    "one-solution": "Only one solution: no alternative was named and weighed",
+    "no-decision": "No decision: the answer never commits to a choice",
+    "no-team": "No team: the story is told as 'I' alone, nobody else took part",
+    "blames-others": "Blames others: the story puts the problems on other people",
+    "no-result": "No result: the story never says how it ended, or what changed",
+    "no-influence": "No influence: nothing shows how you brought others along",
+}
+TECHNICAL = ("no-trade-offs", "one-solution", "no-decision")
+STORY = ("no-team", "blames-others", "no-result")
+
+# Why and what it costs. Reasons alone ("because") are not trade-offs, but two or more of them
+# show the answer reasons; facts-only answers have neither.
+TRADE_OFF = (
+    "trade-off", "tradeoff", "downside", "drawback", "the cost", "costs", "at the cost of",
+    "at the expense of", "upside", "benefit", "advantage", "disadvantage", "the catch", "the risk",
+    "the price", "pay for", "worth it", "not worth", "accept the", "in exchange", "but it",
+    "the problem with", "which means", "that means", "so that", "the reason",
+)
+REASON = ("because", "since", "therefore", "which is why", "that's why", "so that", "which means",
+          "that means", "in order to", "due to", "otherwise")
+ALTERNATIVE = (
+    "instead of", "instead", "rather than", "alternative", "alternatively", "another option",
+    "the other option", "other approach", "another approach", "on the other hand", "versus",
+    "compared to", "compared with", "or we could", "or you could", "could also", "either",
+    "option", "options", "the naive", "brute force", "would win", "wins", "over a", "better than",
+    "worse than", "considered", "looked at", "the simpler", "the obvious",
+)
+DECISION = (
+    "i'd go with", "i would go with", "i'd pick", "i would pick", "i'd choose", "i would choose",
+    "i'd use", "i would use", "i'd build", "i would build", "i'd start", "i would start",
+    "i'd put", "i would put", "i'd make", "i'd recommend", "i would recommend", "i recommend",
+    "my recommendation", "my choice", "i'd do", "i'd keep", "i'd add", "i'd store",
+    "i'd shard", "i'd partition", "i'd cache", "i'd choose", "so i'd", "i'd rather",
+    "i chose", "we chose", "i decided", "we decided", "we went with", "i went with",
+    "i picked", "we picked", "i'd want", "i'd say", "the answer is", "the right choice",
+    "the right call", "i'd default", "default to", "we agreed", "i proposed", "i pushed for",
+    "i'd lean", "i'd model", "i'd keep", "i'd run", "i'd split", "i'd design", "i'd handle",
+    "i'd return", "i'd reach for", "i'd take", "i'd have", "i'd set", "i'd give",
+)
+TEAM = ("we", "us", "our", "team", "together", "with them", "with her", "with him",
+        "she and i", "he and i", "and i", "colleague", "peer", "manager", "engineers")
+I_WORDS = ("i", "me", "my", "i'd", "i'm", "i've")
+BLAME = (
+    "their fault", "wasn't my fault", "not my fault", "not my job", "isn't really my job",
+    "wouldn't do their", "didn't do their", "dragged their feet", "ignored", "excuse",
+    "didn't back me up", "pin it on", "pin on", "blamed", "blame", "because of them",
+    "they never", "they refused", "refused to", "incompetent", "made it hard",
+    "should have listened", "didn't listen", "wouldn't listen", "didn't care", "was pretty bad",
+    "was really bad", "their mess", "everyone else", "shouldn't have to", "beg people",
+    "kept changing", "no idea what", "just wouldn't", "fault",
+)
+RESULT = (
+    "as a result", "in the end", "we shipped", "we launched", "we delivered", "we finished",
+    "we completed", "shipped", "launched", "delivered", "finished", "completed", "went from",
+    "dropped", "reduced", "cut", "improved", "saved", "percent", "the outcome", "the result",
+    "ended up", "renewed", "turned off", "decommissioned", "since then", "afterwards", "after that",
+    "within", "on time", "a month later", "six months later", "a year later", "promoted",
+    "adopted", "zero incidents", "no incidents", "fell", "grew", "doubled", "halved",
+)
+INFLUENCE = (
+    "convinced", "persuaded", "brought", "aligned", "alignment", "buy-in", "buy in", "proposal",
+    "design doc", "rfc", "wrote up", "made the case", "the case for", "got agreement", "agreed",
+    "i proposed", "sponsor", "stakeholder", "stakeholders", "walked them through", "showed them",
+    "won over", "earned", "mentored", "coached", "influence", "changed their mind",
+    "changed my mind", "pitched", "presented", "framed", "listened", "asked them", "one on one",
+    "one-on-one", "got them", "brought them", "on board", "consensus", "champion",
+)
+HEDGE_BEFORE = ("i think", "maybe", "probably", "i guess", "not sure", "i suppose", "might",
+                "kind of", "sort of", "hopefully")
+
+_CACHE: dict[str, list[Phrase]] = {}
+
+
+def _phrases(words: Sequence[str]) -> list[Phrase]:
+    key = "|".join(words)
+    if key not in _CACHE:
+        _CACHE[key] = [Phrase.of(w) for w in words]
+    return _CACHE[key]
+
+
+@dataclass(frozen=True)
+class Hit:
+    first: int  # word indices
+    last: int
+
+
+def _find(stream: Stream, spellings: Sequence[str]) -> list[Hit]:
+    """Every occurrence of any spelling, as word spans, longest spellings winning overlaps."""
+    hits: list[Hit] = []
+    taken: set[int] = set()
+    for phrase in sorted(_phrases(spellings), key=lambda p: -len(p.stems)):
+        for a, b in stream.find(phrase, max_gap=0):
+            w0, w1 = stream.terms[a].word_index, stream.terms[b].word_index
+            if any(k in taken for k in range(w0, w1 + 1)):
+                continue
+            taken.update(range(w0, w1 + 1))
+            hits.append(Hit(w0, w1))
+    return sorted(hits, key=lambda h: h.first)
+
+
+def sentences(words: Sequence[Word]) -> list[tuple[int, int]]:
+    """(first, last) word index of each sentence, cut at . ? ! or a silence of 1.5 s."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i, w in enumerate(words):
+        end_here = w.text.rstrip("\"')").endswith((".", "?", "!"))
+        gap = i + 1 < len(words) and words[i + 1].start - w.end >= 1.5
+        if end_here or gap or i == len(words) - 1:
+            out.append((start, i))
+            start = i + 1
+    return out
+
+
+class _Answer:
+    """The answer's words, term stream and sentences, with evidence helpers."""
+
+    def __init__(self, words: Sequence[Word], stream: Stream) -> None:
+        self.words = words
+        self.stream = stream
+        self.sents = sentences(words)
+        self._sent_of = [0] * len(words)
+        for k, (a, b) in enumerate(self.sents):
+            for i in range(a, b + 1):
+                self._sent_of[i] = k
+        self.hedges = _find(stream, HEDGE_BEFORE)
+
+    def text(self, first: int, last: int, most: int = 12) -> str:
+        chosen = self.words[first : min(last, first + most - 1) + 1]
+        text = " ".join(w.text.strip() for w in chosen)
+        return text + (" ..." if last - first + 1 > most else "")
+
+    def evidence(self, hit: Hit, context: int = 0) -> dict[str, Any]:
+        a, b = self.sents[self._sent_of[hit.first]]
+        first = max(a, hit.first - context)
+        last = min(b, hit.last + context)
+        return {"text": self.text(first, last), "start": round(self.words[first].start, 3)}
+
+    def sentence(self, k: int) -> dict[str, Any]:
+        a, b = self.sents[k]
+        return {"text": self.text(a, b), "start": round(self.words[a].start, 3)}
+
+    def firm(self, hits: Sequence[Hit]) -> list[Hit]:
+        """Hits said without a hedge earlier in the same sentence ("I think I'd maybe use")."""
+        out = []
+        for hit in hits:
+            k = self._sent_of[hit.first]
+            a = self.sents[k][0]
+            if not any(a <= h.first < hit.first for h in self.hedges):
+                out.append(hit)
+        return out
+
+    def find(self, spellings: Sequence[str]) -> list[Hit]:
+        return _find(self.stream, spellings)
+
+
+def _flag(flag_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": flag_id, "text": TEXTS[flag_id], "evidence": evidence[:3]}
+
+
+def applicable(prompt: Prompt | None) -> tuple[str, ...]:
+    """The flags a prompt can raise: technical ones, or the story ones for behavioral prompts."""
+    if prompt is None:
+        return ()
+    if prompt.pillar == "behavioral":
+        ids = ("no-trade-offs", *STORY)
+        return (*ids, "no-influence") if prompt.level == "staff" else ids
+    return TECHNICAL
+
+
+def detect(
+    words: Sequence[Word],
+    stream: Stream,
+    prompt: Prompt | None,
+    skip: Set[int] = frozenset(),
+) -> list[dict[str, Any]]:
+    """The red flags of one answer, ``[{id, text, evidence: [{text, start}]}]``, in list order."""
+    wanted = applicable(prompt)
+    content = [i for i in range(len(words)) if i not in skip]
+    if not wanted or len(content) < 20:
+        return []  # too short to judge: a flag on ten words would be a guess
+    ans = _Answer(words, stream)
+    flags: list[dict[str, Any]] = []
+    if "no-trade-offs" in wanted:
+        reasons = ans.find(REASON)
+        costs = ans.find(TRADE_OFF)
+        if not costs and len(reasons) < 2:
+            claims = [ans.sentence(k) for k in range(min(3, len(ans.sents)))]
+            flags.append(_flag("no-trade-offs", claims))
+    if "one-solution" in wanted and not ans.firm(ans.find(ALTERNATIVE)):
+        decided = ans.find(DECISION)
+        where = [ans.evidence(h, 6) for h in decided] or [ans.sentence(0)]
+        flags.append(_flag("one-solution", where))
+    if "no-decision" in wanted:
+        decisions = ans.find(DECISION)
+        if not ans.firm(decisions):
+            where = [ans.evidence(h, 4) for h in decisions] or [
+                ans.evidence(h, 4) for h in ans.hedges
+            ] or [ans.sentence(len(ans.sents) - 1)]
+            flags.append(_flag("no-decision", where))
+    if "no-team" in wanted:
+        team = ans.find(TEAM)
+        mine = ans.find(I_WORDS)
+        if len(team) < 3 and len(mine) >= 5:
+            flags.append(_flag("no-team", [ans.evidence(h, 5) for h in mine[:3]]))
+    if "blames-others" in wanted:
+        blame = ans.find(BLAME)
+        if len(blame) >= 2:
+            flags.append(_flag("blames-others", [ans.evidence(h, 5) for h in blame]))
+    if "no-result" in wanted:
+        results = ans.firm(ans.find(RESULT))
+        if not results:
+            flags.append(_flag("no-result", [ans.sentence(len(ans.sents) - 1)]))
+    if "no-influence" in wanted and not ans.find(INFLUENCE):
+        flags.append(_flag("no-influence", [ans.sentence(0)]))
+    return flags
