@@ -62,7 +62,8 @@ def test_the_json_has_every_documented_field() -> None:
         "extra",
     ):
         assert key in data, key
-    assert set(data["words"][0]) == {"text", "start", "end", "prob", "filler", "marker"}
+    assert set(data["words"][0]) == {
+        "text", "start", "end", "prob", "filler", "marker", "hedge"}
     assert set(data["fillers"][0]) >= {"text", "kind", "start", "end", "word_index"}
     assert set(data["pauses"][0]) >= {"start", "end", "duration", "kind"}
     assert set(data["reasoning"]) == {"count", "per_min", "markers", "thirds"}

@@ -83,6 +83,8 @@ def test_coverage_json_shape_and_hits_show_the_spoken_words() -> None:
         "text": "point 0",
         "covered": True,
         "hits": ["consistent um hashing"],
+        "weight": 1,
+        "why": "",
     }
     assert cov["points"][1]["covered"] is False and cov["points"][1]["hits"] == []
 

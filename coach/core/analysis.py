@@ -140,6 +140,7 @@ def analyze(
             answer_length_s=pace.answer_length_s,
             answer_seconds=answer_seconds,
             hedges_per_min=_rate(len(hedge_items), minutes),
+            hedges_per_100_words=100.0 * len(hedge_items) / content_words,
             repetition_per_min=_rate(sum(max(0, r["count"] - 2) for r in repetition), minutes),
             pitch_spread_semitones=float(spread) if isinstance(spread, int | float) else None,
             flags=frozenset(f["id"] for f in flags),

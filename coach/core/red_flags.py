@@ -34,37 +34,44 @@ TEXTS = {
 TECHNICAL = ("no-trade-offs", "one-solution", "no-decision")
 STORY = ("no-team", "blames-others", "no-result")
 
-# Why and what it costs. Reasons alone ("because") are not trade-offs, but two or more of them
-# show the answer reasons; facts-only answers have neither.
+# Why and what it costs, counted per 100 words: a strong answer joins its facts with reasons
+# ("because", "so", "which") and limits ("but", "can't", "slower"); facts-only answers do not.
+REASON = (
+    "because", "since", "therefore", "which is why", "that's why", "so that", "which means",
+    "that means", "in order to", "due to", "otherwise", "so", "which", "if", "then", "when",
+)
 TRADE_OFF = (
     "trade-off", "tradeoff", "downside", "drawback", "the cost", "costs", "at the cost of",
     "at the expense of", "upside", "benefit", "advantage", "disadvantage", "the catch", "the risk",
     "the price", "pay for", "worth it", "not worth", "accept the", "in exchange", "but it",
-    "the problem with", "which means", "that means", "so that", "the reason",
+    "the problem with", "the reason", "limit", "limitation", "can't", "cannot", "expensive",
+    "cheap", "slower", "faster", "worse", "only", "breaks", "fails", "dangerous", "but",
+    "however", "unless", "risk", "risky", "overhead", "complexity", "lose", "penalty",
 )
-REASON = ("because", "since", "therefore", "which is why", "that's why", "so that", "which means",
-          "that means", "in order to", "due to", "otherwise")
+REASONED_PER_100 = 2.0  # reasons + limits per 100 words below which no trade-off was weighed
 ALTERNATIVE = (
     "instead of", "instead", "rather than", "alternative", "alternatively", "another option",
     "the other option", "other approach", "another approach", "on the other hand", "versus",
     "compared to", "compared with", "or we could", "or you could", "could also", "either",
-    "option", "options", "the naive", "brute force", "would win", "wins", "over a", "better than",
-    "worse than", "considered", "looked at", "the simpler", "the obvious",
+    "option", "options", "the naive", "naive", "naively", "brute force", "would win", "wins",
+    "better than", "worse than", "considered", "the simpler", "the obvious", "another", "the other",
+    "plain", "simpler", "prefer", "beats", "vs",
 )
 DECISION = (
     "i'd go with", "i would go with", "i'd pick", "i would pick", "i'd choose", "i would choose",
-    "i'd use", "i would use", "i'd build", "i would build", "i'd start", "i would start",
-    "i'd put", "i would put", "i'd make", "i'd recommend", "i would recommend", "i recommend",
-    "my recommendation", "my choice", "i'd do", "i'd keep", "i'd add", "i'd store",
-    "i'd shard", "i'd partition", "i'd cache", "i'd choose", "so i'd", "i'd rather",
-    "i chose", "we chose", "i decided", "we decided", "we went with", "i went with",
-    "i picked", "we picked", "i'd want", "i'd say", "the answer is", "the right choice",
-    "the right call", "i'd default", "default to", "we agreed", "i proposed", "i pushed for",
-    "i'd lean", "i'd model", "i'd keep", "i'd run", "i'd split", "i'd design", "i'd handle",
-    "i'd return", "i'd reach for", "i'd take", "i'd have", "i'd set", "i'd give",
+    "i'd use", "i would use", "i'd recommend", "i would recommend", "i recommend",
+    "my recommendation", "my choice", "my answer", "so i'd", "i'd rather", "i'd", "i would",
+    "we'd", "i chose", "we chose", "i decided", "we decided", "we went with", "i went with",
+    "i picked", "we picked", "the answer is", "the right choice", "the right call", "default to",
+    "we agreed", "i proposed", "i pushed for", "go with", "the fix is", "the standard fix",
+    "the right", "the best", "you want", "you'd want", "you'd use", "you use",
 )
-TEAM = ("we", "us", "our", "team", "together", "with them", "with her", "with him",
-        "she and i", "he and i", "and i", "colleague", "peer", "manager", "engineers")
+HEDGED_PER_100 = 3.0  # hedges per 100 words that make an unstated choice "no decision"
+# First person plural and working with someone: "team" alone is left out, since a story that
+# blames others talks about "the other teams" a lot.
+TEAM = ("we", "us", "our", "we'd", "we're", "we've", "together", "with them", "with her",
+        "with him", "with me", "she and i", "he and i", "and i", "paired", "my team", "our team")
+TEAM_SHARE = 0.2  # "we" words per "I" word below which the story is told alone
 I_WORDS = ("i", "me", "my", "i'd", "i'm", "i've")
 BLAME = (
     "their fault", "wasn't my fault", "not my fault", "not my job", "isn't really my job",
@@ -75,21 +82,26 @@ BLAME = (
     "was really bad", "their mess", "everyone else", "shouldn't have to", "beg people",
     "kept changing", "no idea what", "just wouldn't", "fault",
 )
+# A clear outcome; WEAK_RESULT words ("finished", "in the end") need company to count.
 RESULT = (
-    "as a result", "in the end", "we shipped", "we launched", "we delivered", "we finished",
-    "we completed", "shipped", "launched", "delivered", "finished", "completed", "went from",
-    "dropped", "reduced", "cut", "improved", "saved", "percent", "the outcome", "the result",
-    "ended up", "renewed", "turned off", "decommissioned", "since then", "afterwards", "after that",
-    "within", "on time", "a month later", "six months later", "a year later", "promoted",
-    "adopted", "zero incidents", "no incidents", "fell", "grew", "doubled", "halved",
+    "as a result", "the outcome", "the result was", "went from", "dropped", "reduced", "cut",
+    "improved", "saved", "percent", "renewed", "turned off", "decommissioned", "since then",
+    "months later", "a year later", "weeks later", "promoted", "adopted", "zero incidents",
+    "no incidents", "doubled", "halved", "times faster", "we shipped", "we launched",
+    "we delivered", "we finished", "we completed", "fell", "grew", "fewer",
+)
+WEAK_RESULT = (
+    "in the end", "shipped", "launched", "delivered", "finished", "completed", "ended up",
+    "afterwards", "after that", "within", "on time", "worked",
 )
 INFLUENCE = (
     "convinced", "persuaded", "brought", "aligned", "alignment", "buy-in", "buy in", "proposal",
-    "design doc", "rfc", "wrote up", "made the case", "the case for", "got agreement", "agreed",
+    "design doc", "rfc", "wrote up", "made the case", "the case for", "got agreement",
     "i proposed", "sponsor", "stakeholder", "stakeholders", "walked them through", "showed them",
-    "won over", "earned", "mentored", "coached", "influence", "changed their mind",
-    "changed my mind", "pitched", "presented", "framed", "listened", "asked them", "one on one",
-    "one-on-one", "got them", "brought them", "on board", "consensus", "champion",
+    "won over", "earned", "mentored", "coached", "influence", "changed their mind", "pitched",
+    "framed", "one on one", "one-on-one", "on board", "consensus", "champion", "shared",
+    "offered", "published", "office hours", "adoption", "adopters", "asked that", "demo",
+    "prototype", "proof", "made it easy", "won",
 )
 HEDGE_BEFORE = ("i think", "maybe", "probably", "i guess", "not sure", "i suppose", "might",
                 "kind of", "sort of", "hopefully")
@@ -206,19 +218,21 @@ def detect(
         return []  # too short to judge: a flag on ten words would be a guess
     ans = _Answer(words, stream)
     flags: list[dict[str, Any]] = []
-    if "no-trade-offs" in wanted:
-        reasons = ans.find(REASON)
-        costs = ans.find(TRADE_OFF)
-        if not costs and len(reasons) < 2:
-            claims = [ans.sentence(k) for k in range(min(3, len(ans.sents)))]
-            flags.append(_flag("no-trade-offs", claims))
-    if "one-solution" in wanted and not ans.firm(ans.find(ALTERNATIVE)):
+    per_100 = 100.0 / max(len(content), 1)
+    hedged = len(ans.hedges) * per_100 >= HEDGED_PER_100
+    reasoned = (len(ans.find(REASON)) + len(ans.firm(ans.find(TRADE_OFF)))) * per_100
+    if "no-trade-offs" in wanted and reasoned < REASONED_PER_100:
+        claims = [ans.sentence(k) for k in range(min(3, len(ans.sents)))]
+        flags.append(_flag("no-trade-offs", claims))
+    weighed = reasoned >= REASONED_PER_100 + 2.0 and not hedged  # reasons enough to compare
+    if "one-solution" in wanted and not weighed and not ans.firm(ans.find(ALTERNATIVE)):
         decided = ans.find(DECISION)
         where = [ans.evidence(h, 6) for h in decided] or [ans.sentence(0)]
         flags.append(_flag("one-solution", where))
     if "no-decision" in wanted:
         decisions = ans.find(DECISION)
-        if not ans.firm(decisions):
+        unstated = not ans.firm(decisions) and reasoned < REASONED_PER_100 + 1.0
+        if hedged or unstated:
             where = [ans.evidence(h, 4) for h in decisions] or [
                 ans.evidence(h, 4) for h in ans.hedges
             ] or [ans.sentence(len(ans.sents) - 1)]
@@ -226,16 +240,17 @@ def detect(
     if "no-team" in wanted:
         team = ans.find(TEAM)
         mine = ans.find(I_WORDS)
-        if len(team) < 3 and len(mine) >= 5:
+        if len(mine) >= 5 and len(team) < TEAM_SHARE * len(mine):
             flags.append(_flag("no-team", [ans.evidence(h, 5) for h in mine[:3]]))
     if "blames-others" in wanted:
         blame = ans.find(BLAME)
         if len(blame) >= 2:
             flags.append(_flag("blames-others", [ans.evidence(h, 5) for h in blame]))
     if "no-result" in wanted:
-        results = ans.firm(ans.find(RESULT))
-        if not results:
+        clear = ans.firm(ans.find(RESULT))
+        weak = ans.firm(ans.find(WEAK_RESULT))
+        if not clear and len(weak) < 3:
             flags.append(_flag("no-result", [ans.sentence(len(ans.sents) - 1)]))
-    if "no-influence" in wanted and not ans.find(INFLUENCE):
+    if "no-influence" in wanted and not ans.firm(ans.find(INFLUENCE)):
         flags.append(_flag("no-influence", [ans.sentence(0)]))
     return flags

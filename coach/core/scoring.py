@@ -27,9 +27,12 @@ from coach.core.model import ScoreComponent
 NO_SPEECH = "No speech detected"
 CONTENT_WEIGHT = 0.7
 DELIVERY_LIFT = 10.0  # delivery can lift the total at most this far above content
+DELIVERY_DRAG = 10.0  # ... and the total is at most this far above delivery
 MIN_COVERAGE = 1 / 3  # below this weighted key-point coverage the total stays under 50
 NEEDS_WORK_BELOW = 50
-WEAK_BELOW = 70.0  # a side under this is the gap the verdict names
+CONTENT_WEAK_BELOW = 70.0  # a side under its bar is the gap the verdict names
+DELIVERY_WEAK_BELOW = 80.0
+HEDGED_FROM, HEDGED_FULL = 1.5, 4.0  # hedges per 100 words: key points start to count half
 GAPS = ("knowledge", "communication", "both", "none")
 
 SOURCES = {
@@ -70,6 +73,7 @@ class Metrics:
     answer_length_s: float | None = None
     answer_seconds: int | None = None
     hedges_per_min: float = 0.0
+    hedges_per_100_words: float = 0.0
     repetition_per_min: float = 0.0  # uses of leaned-on phrases beyond their first two
     pitch_spread_semitones: float | None = None  # None: not measured (no penalty)
     flags: frozenset[str] = field(default_factory=frozenset)
@@ -100,7 +104,7 @@ def _band(value: float, low: float, high: float, slack: float) -> float:
 FLAG_PARTS: tuple[tuple[str, str, float, str], ...] = (
     ("no-trade-offs", "Trade-offs", 10, "name what each choice costs, not only what it does"),
     ("one-solution", "Alternatives", 10, "name an alternative and say why you did not pick it"),
-    ("no-decision", "Decision", 10, "commit to a choice and say why"),
+    ("no-decision", "Decision", 15, "commit to a choice and say why"),
     ("no-team", "Team", 10, "say who you worked with and what 'we' did"),
     ("blames-others", "Ownership", 10, "own the problems instead of blaming others"),
     ("no-result", "Result", 15, "end with the result, in numbers if you can"),
@@ -111,14 +115,18 @@ FLAG_PARTS: tuple[tuple[str, str, float, str], ...] = (
 def content_components(m: Metrics) -> list[ScoreComponent]:
     out = []
     if m.coverage_ratio is not None:
+        # A point said as a guess ("maybe some kind of ID, I guess") is not yet known: an
+        # answer hedged throughout gets half the credit for the points it names.
+        unsure = 0.5 * _ramp_up(m.hedges_per_100_words, HEDGED_FROM, HEDGED_FULL)
         out.append(ScoreComponent(
             "Key points", round(m.coverage_ratio * 100, 1),
-            50 * _ramp_up(m.coverage_ratio, 0.0, 0.8), 50,
+            50 * _ramp_up(m.coverage_ratio, 0.0, 0.8) * (1 - unsure), 50,
             "80% or more of the prompt's key points (by weight)", SOURCES["coverage"],
+            "half credit: said as guesses" if unsure >= 0.25 else "",
         ))
     out.append(ScoreComponent(
         "Reasoning", round(m.reasoning_per_min, 2),
-        0.0 if m.reasoning_count == 0 else 20 * _ramp_up(m.reasoning_per_min, 0.0, 2.0), 20,
+        0.0 if m.reasoning_count == 0 else 15 * _ramp_up(m.reasoning_per_min, 0.0, 2.0), 15,
         "2 or more per minute (because, trade-off, instead of)", SOURCES["reasoning"],
         "no reasons given: say why, not only what" if m.reasoning_count == 0 else "",
     ))
@@ -137,7 +145,7 @@ def delivery_components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
     hes_max = settings.hesitations_per_min_max
     out = [
         ScoreComponent(
-            "Pace", round(m.wpm, 1), 20 * _band(m.wpm, lo, hi, 45.0), 20,
+            "Pace", round(m.wpm, 1), 15 * _band(m.wpm, lo, hi, 45.0), 15,
             f"{lo:.0f}-{hi:.0f} wpm", SOURCES["pace"],
             "too fast" if m.wpm > hi else "too slow" if m.wpm < lo else "in the band",
         ),
@@ -148,7 +156,7 @@ def delivery_components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
         ),
         ScoreComponent(
             "Discourse fillers", round(m.discourse_per_min, 2),
-            15 * _ramp_down(m.discourse_per_min, 3.0, 10.0), 15,
+            20 * _ramp_down(m.discourse_per_min, 3.0, 10.0), 20,
             "fewer than 3 per minute (like, you know, basically)", SOURCES["discourse"],
         ),
         ScoreComponent(
@@ -159,12 +167,12 @@ def delivery_components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
         ),
         ScoreComponent(
             "Hedging", round(m.hedges_per_min, 2),
-            15 * _ramp_down(m.hedges_per_min, 2.0, 8.0), 15,
+            25 * _ramp_down(m.hedges_per_min, 2.0, 6.0), 25,
             "at most 2 per minute (I think, maybe, probably, I guess)", SOURCES["hedging"],
         ),
         ScoreComponent(
             "Repetition", round(m.repetition_per_min, 2),
-            10 * _ramp_down(m.repetition_per_min, 1.0, 5.0), 10,
+            15 * _ramp_down(m.repetition_per_min, 1.0, 5.0), 15,
             "at most 1 extra use per minute of a leaned-on phrase", SOURCES["repetition"],
         ),
     ]
@@ -173,7 +181,7 @@ def delivery_components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
         fit = _band(length, 0.5 * box, 1.1 * box, 0.5 * box)
         note = "over time" if length > 1.1 * box else "short" if length < 0.5 * box else "fits"
         out.append(ScoreComponent(
-            "Time box", round(length, 1), 15 * fit, 15,
+            "Time box", round(length, 1), 20 * fit, 20,
             f"{0.5 * box:.0f}-{1.1 * box:.0f} s (time box {box:.0f} s)", SOURCES["time_box"],
             note,
         ))
@@ -214,23 +222,30 @@ def _share(parts: Sequence[ScoreComponent]) -> float:
     return 100.0 * sum(c.points for c in parts) / possible if possible else 0.0
 
 
-def combine(content: float, delivery: float, coverage_ratio: float | None) -> float:
-    """The total: content weighs most, delivery lifts it by at most ``DELIVERY_LIFT``, and an
-    answer that misses most key points stays "Needs work"."""
+def combine(
+    content: float, delivery: float, coverage_ratio: float | None,
+    flags: frozenset[str] = frozenset(),
+) -> float:
+    """The total: content weighs most, delivery lifts it by at most ``DELIVERY_LIFT`` (and a
+    delivery the listener cannot follow drags it to at most ``DELIVERY_DRAG`` above delivery).
+    An answer that misses most key points, or gives no reason or trade-off at all, stays
+    "Needs work"."""
     total = min(CONTENT_WEIGHT * content + (1 - CONTENT_WEIGHT) * delivery,
-                content + DELIVERY_LIFT)
+                content + DELIVERY_LIFT, delivery + DELIVERY_DRAG)
     if coverage_ratio is not None and coverage_ratio < MIN_COVERAGE:
+        total = min(total, NEEDS_WORK_BELOW - 1)
+    if "no-trade-offs" in flags:
         total = min(total, NEEDS_WORK_BELOW - 1)
     return max(0.0, min(100.0, total))
 
 
 def gap_of(content: float, delivery: float, flags: frozenset[str] = frozenset()) -> str:
-    """knowledge / communication / both / none: which side is under ``WEAK_BELOW``.
+    """knowledge / communication / both / none: which side is under its bar.
 
     Blaming others is how a story is told, so it counts on the communication side too.
     """
-    knowledge = content < WEAK_BELOW
-    communication = delivery < WEAK_BELOW or "blames-others" in flags
+    knowledge = content < CONTENT_WEAK_BELOW
+    communication = delivery < DELIVERY_WEAK_BELOW or "blames-others" in flags
     if knowledge and communication:
         return "both"
     return "knowledge" if knowledge else "communication" if communication else "none"
@@ -287,7 +302,7 @@ def score(m: Metrics | None, settings: Settings) -> dict:
     content_parts = _rounded(content_components(m))
     delivery_parts = _rounded(delivery_components(m, settings))
     content, delivery = _share(content_parts), _share(delivery_parts)
-    total = round(combine(content, delivery, m.coverage_ratio))
+    total = round(combine(content, delivery, m.coverage_ratio, m.flags))
     gap = gap_of(content, delivery, m.flags)
     change = best_change(content_parts, delivery_parts, m.missed_point)
     return {

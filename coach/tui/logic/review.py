@@ -149,13 +149,11 @@ def checklist(analysis: Analysis) -> list[Point]:
 
 
 def proposed_rating(analysis: Analysis) -> str:
-    """The rating suggested from the score; one key accepts it."""
-    total = float((analysis.score or {}).get("total", 0.0))
-    try:
-        from coach.core.scheduler import propose_rating
-    except ImportError:
-        return "again" if total < 40 else "hard" if total < 60 else "good" if total < 85 else "easy"
-    return propose_rating(total)
+    """The rating suggested from the content score (see ``propose_rating``); one key accepts
+    it."""
+    from coach.core.scheduler import propose_rating
+
+    return propose_rating(analysis.score or {})
 
 
 def corrections_of(analysis: Analysis) -> list[dict[str, Any]]:
