@@ -18,9 +18,9 @@ from coach.core import pace as pace_mod
 from coach.core import reasoning as reasoning_mod
 from coach.core import red_flags as red_flags_mod
 from coach.core import scoring
-from coach.core.repetition import find_repetition
 from coach.core.fillers import detect_fillers, filler_word_indices, hesitation_form, normalize
 from coach.core.model import Analysis, Filler, Pause, Prompt, Transcript, Word
+from coach.core.repetition import find_repetition
 
 CLUSTER_GAP_S = 5.0  # fillers closer than this belong to one cluster
 CLUSTER_MIN = 3  # ... and a cluster needs at least this many
