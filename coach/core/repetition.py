@@ -18,20 +18,33 @@ from coach.core.coverage import terms_of
 from coach.core.fillers import hesitation_form, normalize
 from coach.core.model import Prompt, Word
 
-STOP_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "so", "if", "then", "than", "that", "this", "these", "those", "there", "here", "it", "its", "it's", "is", "are", "was", "were", "be", "been", "being", "am", "i", "i'm", "i'd", "i've", "i'll", "me", "my", "we", "we're", "we'd", "we've", "our", "us", "you", "you're", "your", "they", "they're", "their", "them", "he", "she", "his", "her", "him", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "about", "up", "down", "out", "over", "under", "off", "not", "no", "do", "does", "did", "done", "don't", "doesn't", "didn't", "have", "has", "had", "can", "can't", "could", "would", "should", "will", "won't", "just", "also", "very", "really", "what", "which", "who", "whom", "when", "where", "why", "how", "all", "any", "some", "each", "every", "more", "most", "other", "such", "one", "two", "only", "own", "same", "too", "s", "t", "because", "like", "well", "yeah", "okay", "ok", "right", "get", "got", "go", "going", "gone", "make", "made", "say", "said", "see", "thing", "things", "way", "lot", "kind", "sort", "know", "mean", "think", "even", "still", "much", "many", "first", "then", "now"]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOP_WORDS = _words(
+    """a an the and or but so if then than that this these those there here it its it's is are
+    was were be been being am i i'm i'd i've i'll me my we we're we'd we've our us you you're
+    your they they're their them he she his her him of to in on at by for with from as into
+    about up down out over under off not no do does did done don't doesn't didn't have has had
+    can can't could would should will won't just also very really what which who whom when where
+    why how all any some each every more most other such one two only own same too s t
+    because like well yeah okay ok right get got go going gone make made say said see thing
+    things way lot kind sort know mean think even still much many first then now"""
 )
 # A phrase counts as leaned on at this many uses. A single word needs as many and, unless it
 # is a known crutch word, a share of the answer: a topic noun ("Kafka" x6) is not a crutch.
 MIN_PHRASE = 4
 MIN_WORD = 4
 WORD_SHARE = 0.025
-CRUTCH_WORDS = frozenset(
-    ["basically", "actually", "literally", "obviously", "honestly", "really", "just", "totally", "super", "pretty", "definitely", "essentially", "maybe", "probably", "stuff", "whatever", "anyway", "sure", "right", "okay"]
+CRUTCH_WORDS = _words(
+    "basically actually literally obviously honestly really just totally super pretty "
+    "definitely essentially maybe probably stuff whatever anyway sure right okay"
 )
 MAX_ITEMS = 6
 MAX_N = 6  # "at the end of the day"
-DETERMINERS = frozenset(["the", "a", "an", "my", "our", "your", "their", "his", "her", "this", "that", "these", "those"])
+DETERMINERS = _words("the a an my our your their his her this that these those")
 _CONTENT_FREE = frozenset({"thing", "things", "way", "lot", "kind", "sort"})
 
 
