@@ -70,7 +70,7 @@ HEDGED_PER_100 = 3.0  # hedges per 100 words that make an unstated choice "no de
 # First person plural and working with someone: "team" alone is left out, since a story that
 # blames others talks about "the other teams" a lot.
 TEAM = ("we", "us", "our", "we'd", "we're", "we've", "together", "with them", "with her",
-        "with him", "with me", "she and i", "he and i", "and i", "paired", "my team", "our team")
+        "with him", "with me", "she and i", "he and i", "paired", "my team", "our team")
 TEAM_SHARE = 0.2  # "we" words per "I" word below which the story is told alone
 I_WORDS = ("i", "me", "my", "i'd", "i'm", "i've")
 BLAME = (
