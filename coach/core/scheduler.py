@@ -36,7 +36,8 @@ _RATING = {
 # of what was asked (Again); 40-59 got there with visible struggle (Hard); 60-84 is a solid
 # answer (Good); 85+ is one the user could give tomorrow without rehearsal (Easy). An answer
 # whose total is "Needs work" (under 50: e.g. under a third of the key points, however fluent)
-# is always Again. The user can always pick another rating.
+# is always Again, and Easy needs a strong total too (known, but not yet said well: Good).
+# The user can always pick another rating.
 AGAIN_BELOW = 40.0
 HARD_BELOW = 60.0
 GOOD_BELOW = 85.0
@@ -55,6 +56,8 @@ def propose_rating(score: float | dict[str, Any]) -> str:
             return "again"
         content = score.get("content")
         value = float(content) if isinstance(content, int | float) else total
+        if total < GOOD_BELOW:
+            value = min(value, GOOD_BELOW - 1)  # Easy asks for the delivery too
     else:
         value = float(score)
     if value < AGAIN_BELOW:
