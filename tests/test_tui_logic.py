@@ -104,7 +104,8 @@ class TestReview:
         cards = {c.title: c for c in review.cards(analysis)}
         assert cards["Content"].value == f"{analysis.score['content']}/100"
         assert cards["Delivery"].value == f"{analysis.score['delivery']}/100"
-        assert cards["Score"].note == review.GAP_NOTES[analysis.score["gap"]] and cards["Score"].band == "bad"
+        assert cards["Score"].note == review.GAP_NOTES[analysis.score["gap"]]
+        assert cards["Score"].band == "bad"
         assert int(cards["Hedges"].value) == analysis.hedges["count"] >= 8
         assert any(t.hedge for t in review.tokens(analysis))
         missed = [p for p in review.checklist(analysis) if not p.covered]
