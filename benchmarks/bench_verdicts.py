@@ -7,7 +7,7 @@ punctuation, pauses after sentences; no audio, no model) and analysed with its p
 verdict match (exact, and within one step), gap match, red-flag precision and recall, and the
 false flags raised on strong answers. ``dev`` is the only set that may be used for tuning;
 ``heldout`` is for measuring. ``--json`` writes one row per answer (used for before/after tables:
-run the same script against an older checkout with PYTHONPATH pointing at it).
+run the same script with PYTHONPATH pointing at a folder whose ``coach`` is an older checkout's).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+    sys.path.append(str(REPO))  # after PYTHONPATH, so an older checkout's coach can be measured
 
 from coach.core.analysis import analyze  # noqa: E402
 from coach.core.prompts import load_library  # noqa: E402
