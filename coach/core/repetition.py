@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from coach.core.coverage import terms_of
+from coach.core.coverage import STOP_WORDS, terms_of
 from coach.core.fillers import hesitation_form, normalize
 from coach.core.model import Prompt, Word
 
@@ -23,16 +23,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-STOP_WORDS = _words(
-    """a an the and or but so if then than that this these those there here it its it's is are
-    was were be been being am i i'm i'd i've i'll me my we we're we'd we've our us you you're
-    your they they're their them he she his her him of to in on at by for with from as into
-    about up down out over under off not no do does did done don't doesn't didn't have has had
-    can can't could would should will won't just also very really what which who whom when where
-    why how all any some each every more most other such one two only own same too s t
-    because like well yeah okay ok right get got go going gone make made say said see thing
-    things way lot kind sort know mean think even still much many first then now"""
-)
 # A phrase counts as leaned on at this many uses. A single word needs as many and, unless it
 # is a known crutch word, a share of the answer: a topic noun ("Kafka" x6) is not a crutch.
 MIN_PHRASE = 4
@@ -44,6 +34,7 @@ CRUTCH_WORDS = _words(
 )
 MAX_ITEMS = 6
 MAX_N = 6  # "at the end of the day"
+SHORT_N = 3
 DETERMINERS = _words("the a an my our your their his her this that these those")
 _CONTENT_FREE = frozenset({"thing", "things", "way", "lot", "kind", "sort"})
 
@@ -87,26 +78,26 @@ def find_repetition(
 ) -> list[dict[str, Any]]:
     """The phrases leaned on, most used first: ``[{text, count}]`` (at most ``MAX_ITEMS``)."""
     topic = prompt_stems(prompt)
+    runs = _runs(words)
+    total = sum(len(r) for r in runs)
+    kinds: dict[str, tuple[bool, bool, bool]] = {}  # word -> (stop, says something, barred)
+    for run in runs:
+        for w in run:
+            if w not in kinds:
+                stop = w in STOP_WORDS
+                barred = (len(w) == 1 and w not in {"i", "a"}) or (  # "O of n": a formula
+                    not stop and any(t.stem in topic for t in terms_of(w)))  # the prompt's terms
+                kinds[w] = (stop, not stop or w in _CONTENT_FREE, barred)
+    once = Counter(w for run in runs for w in run)
+    for w, n in once.items():  # a word said fewer times than a crutch needs is in none
+        if n < MIN_PHRASE:
+            kinds[w] = (kinds[w][0], kinds[w][1], True)
     counts: Counter[tuple[str, ...]] = Counter()
-    for tokens in _runs(words):
-        for n in range(1, MAX_N + 1):
-            for i in range(len(tokens) - n + 1):
-                gram = tuple(tokens[i : i + n])
-                if n == 1 and gram[0] in STOP_WORDS:
-                    continue
-                if not any(w not in STOP_WORDS or w in _CONTENT_FREE for w in gram):
-                    continue  # "and then", "it is": no word that says anything
-                said = [w for w in gram if w not in STOP_WORDS]
-                if any(len(w) == 1 and w not in {"i", "a"} for w in gram):
-                    continue  # "O of n", "m": letters of a formula
-                if n > 1 and (len(said) > (2 if n >= 5 else 1)
-                              or (gram[0] in DETERMINERS and len(said) == n - 1)):
-                    continue  # "the database", "the new pipeline" name things; crutches are glue
-                if any(t.stem in topic for w in said for t in terms_of(w)):
-                    continue  # the prompt's own terms are meant to be said
-                counts[gram] += 1
-
-    total = sum(len(r) for r in _runs(words))
+    # Two passes: runs of up to SHORT_N words everywhere, longer ones only where their first
+    # SHORT_N words were already said often enough (a long answer stays fast).
+    for longer in (False, True):
+        for tokens in runs:
+            _count_runs(tokens, kinds, counts, longer)
 
     def leaned(gram: tuple[str, ...]) -> bool:
         if len(gram) > 1:
@@ -138,6 +129,40 @@ def find_repetition(
     out = [{"text": " ".join(gram), "count": count} for gram, count in kept.items()]
     out.sort(key=lambda r: (-r["count"], -len(r["text"]), r["text"]))
     return out[:MAX_ITEMS]
+
+
+def _count_runs(
+    tokens: list[str],
+    kinds: dict[str, tuple[bool, bool, bool]],
+    counts: Counter[tuple[str, ...]],
+    longer: bool,
+) -> None:
+    """Count the runs of one to ``MAX_N`` words starting at each word of ``tokens`` that could
+    be a crutch (first pass: up to ``SHORT_N`` words; second pass: the longer ones)."""
+    for i in range(len(tokens)):
+        if longer and counts.get(tuple(tokens[i : i + SHORT_N]), 0) < MIN_PHRASE:
+            continue
+        said = 0
+        meaning = False
+        for n in range(1, min(MAX_N, len(tokens) - i) + 1):
+            stop, says, barred = kinds[tokens[i + n - 1]]
+            if barred:
+                break  # every longer run holds it too
+            said += not stop
+            meaning = meaning or says
+            if (n > SHORT_N) != longer:
+                continue
+            if said > 2:
+                break
+            if n < 5 and said > 1 and n > 1:
+                continue  # "the new pipeline" names a thing; crutches are mostly glue
+            if n == 1 and stop:
+                continue
+            if not meaning:
+                continue  # "and then", "it is": no word that says anything
+            if n > 1 and tokens[i] in DETERMINERS and said == n - 1:
+                continue  # "the database": a thing named, not a crutch
+            counts[tuple(tokens[i : i + n])] += 1
 
 
 def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
