@@ -128,3 +128,9 @@ def test_no_speech_scores_zero() -> None:
     result = score(None, Settings())
     assert result["total"] == 0 and result["content"] == 0 and result["delivery"] == 0
     assert result["verdict"] == NO_SPEECH == "No speech detected" and result["components"] == []
+
+
+def test_an_answer_held_under_fifty_by_a_content_rule_names_a_knowledge_gap() -> None:
+    """Reasons and a decision, but a third of the key points: the gap is what was missed."""
+    result = score(with_(**{**ON_PROMPT, "coverage_ratio": 0.25}), Settings())
+    assert result["total"] < 50 and result["gap"] == "knowledge"

@@ -239,12 +239,16 @@ def combine(
     return max(0.0, min(100.0, total))
 
 
-def gap_of(content: float, delivery: float, flags: frozenset[str] = frozenset()) -> str:
+def gap_of(
+    content: float, delivery: float, flags: frozenset[str] = frozenset(), capped: bool = False
+) -> str:
     """knowledge / communication / both / none: which side is under its bar.
 
-    Blaming others is how a story is told, so it counts on the communication side too.
+    An answer held under 50 by a content rule (too few key points, no reason at all) has a
+    knowledge gap whatever its other content points. Blaming others is how a story is told,
+    so it counts on the communication side too.
     """
-    knowledge = content < CONTENT_WEAK_BELOW
+    knowledge = content < CONTENT_WEAK_BELOW or capped
     communication = delivery < DELIVERY_WEAK_BELOW or "blames-others" in flags
     if knowledge and communication:
         return "both"
@@ -303,7 +307,9 @@ def score(m: Metrics | None, settings: Settings) -> dict:
     delivery_parts = _rounded(delivery_components(m, settings))
     content, delivery = _share(content_parts), _share(delivery_parts)
     total = round(combine(content, delivery, m.coverage_ratio, m.flags))
-    gap = gap_of(content, delivery, m.flags)
+    capped = "no-trade-offs" in m.flags or (
+        m.coverage_ratio is not None and m.coverage_ratio < MIN_COVERAGE)
+    gap = gap_of(content, delivery, m.flags, capped)
     change = best_change(content_parts, delivery_parts, m.missed_point)
     return {
         "total": total,
