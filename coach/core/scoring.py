@@ -140,6 +140,14 @@ def content_components(m: Metrics) -> list[ScoreComponent]:
     return out
 
 
+def _at_most(
+    name: str, rate: float, points: float, ok: float, zero: float, band: str, source: str
+) -> ScoreComponent:
+    """A rate that costs nothing up to ``ok`` per minute and everything from ``zero``."""
+    return ScoreComponent(name, round(rate, 2), points * _ramp_down(rate, ok, zero), points,
+                          band, SOURCES[source])
+
+
 def delivery_components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
     lo, hi = settings.wpm_low, settings.wpm_high
     hes_max = settings.hesitations_per_min_max
@@ -149,32 +157,16 @@ def delivery_components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
             f"{lo:.0f}-{hi:.0f} wpm", SOURCES["pace"],
             "too fast" if m.wpm > hi else "too slow" if m.wpm < lo else "in the band",
         ),
-        ScoreComponent(
-            "Hesitations", round(m.hesitations_per_min, 2),
-            15 * _ramp_down(m.hesitations_per_min, hes_max, hes_max * 4), 15,
-            f"fewer than {hes_max:g} per minute (um, uh, er)", SOURCES["hesitations"],
-        ),
-        ScoreComponent(
-            "Discourse fillers", round(m.discourse_per_min, 2),
-            20 * _ramp_down(m.discourse_per_min, 3.0, 10.0), 20,
-            "fewer than 3 per minute (like, you know, basically)", SOURCES["discourse"],
-        ),
-        ScoreComponent(
-            "Long pauses", round(m.long_pauses_per_min, 2),
-            10 * _ramp_down(m.long_pauses_per_min, 1.0, 5.0), 10,
-            f"at most 1 per minute of {settings.pause_threshold_s:g} s or more",
-            SOURCES["pauses"],
-        ),
-        ScoreComponent(
-            "Hedging", round(m.hedges_per_min, 2),
-            25 * _ramp_down(m.hedges_per_min, 2.0, 6.0), 25,
-            "at most 2 per minute (I think, maybe, probably, I guess)", SOURCES["hedging"],
-        ),
-        ScoreComponent(
-            "Repetition", round(m.repetition_per_min, 2),
-            15 * _ramp_down(m.repetition_per_min, 1.0, 5.0), 15,
-            "at most 1 extra use per minute of a leaned-on phrase", SOURCES["repetition"],
-        ),
+        _at_most("Hesitations", m.hesitations_per_min, 15, hes_max, hes_max * 4,
+                 f"fewer than {hes_max:g} per minute (um, uh, er)", "hesitations"),
+        _at_most("Discourse fillers", m.discourse_per_min, 20, 3.0, 10.0,
+                 "fewer than 3 per minute (like, you know, basically)", "discourse"),
+        _at_most("Long pauses", m.long_pauses_per_min, 10, 1.0, 5.0,
+                 f"at most 1 per minute of {settings.pause_threshold_s:g} s or more", "pauses"),
+        _at_most("Hedging", m.hedges_per_min, 25, 2.0, 6.0,
+                 "at most 2 per minute (I think, maybe, probably, I guess)", "hedging"),
+        _at_most("Repetition", m.repetition_per_min, 15, 1.0, 5.0,
+                 "at most 1 extra use per minute of a leaned-on phrase", "repetition"),
     ]
     if m.answer_seconds and m.answer_length_s is not None:
         box, length = float(m.answer_seconds), m.answer_length_s
