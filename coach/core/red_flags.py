@@ -187,6 +187,17 @@ class _Answer:
         a, b = self.sents[k]
         return {"text": self.text(a, b), "start": round(self.words[a].start, 3)}
 
+    def spread(self, hits: Sequence[Hit]) -> list[Hit]:
+        """One hit per sentence, so three pieces of evidence are three different moments."""
+        seen: set[int] = set()
+        out = []
+        for h in hits:
+            k = self._sent_of[h.first]
+            if k not in seen:
+                seen.add(k)
+                out.append(h)
+        return out
+
     def firm(self, hits: Sequence[Hit]) -> list[Hit]:
         """Hits said without a hedge earlier in the same sentence ("I think I'd maybe use")."""
         never = len(self.words)
@@ -237,25 +248,25 @@ def detect(
     weighed = reasoned >= REASONED_PER_100 + 2.0 and not hedged  # reasons enough to compare
     if "one-solution" in wanted and not weighed and not ans.firm(ans.find(ALTERNATIVE)):
         decided = ans.find(DECISION)
-        where = [ans.evidence(h, 6) for h in decided] or [ans.sentence(0)]
+        where = [ans.evidence(h, 6) for h in ans.spread(decided)] or [ans.sentence(0)]
         flags.append(_flag("one-solution", where))
     if "no-decision" in wanted:
         unstated = reasoned < REASONED_PER_100 + 1.0 and not ans.firm(ans.find(DECISION))
         if hedged or unstated:
             decisions = ans.find(DECISION)
-            where = [ans.evidence(h, 4) for h in decisions] or [
-                ans.evidence(h, 4) for h in ans.hedges
+            where = [ans.evidence(h, 4) for h in ans.spread(decisions)] or [
+                ans.evidence(h, 4) for h in ans.spread(ans.hedges)
             ] or [ans.sentence(len(ans.sents) - 1)]
             flags.append(_flag("no-decision", where))
     if "no-team" in wanted:
         team = ans.find(TEAM)
         mine = ans.find(I_WORDS)
         if len(mine) >= 5 and len(team) < TEAM_SHARE * len(mine):
-            flags.append(_flag("no-team", [ans.evidence(h, 5) for h in mine[:3]]))
+            flags.append(_flag("no-team", [ans.evidence(h, 5) for h in ans.spread(mine)]))
     if "blames-others" in wanted:
         blame = ans.find(BLAME)
         if len(blame) >= 2:
-            flags.append(_flag("blames-others", [ans.evidence(h, 5) for h in blame]))
+            flags.append(_flag("blames-others", [ans.evidence(h, 5) for h in ans.spread(blame)]))
     if "no-result" in wanted:
         clear = ans.firm(ans.find(RESULT))
         weak = ans.firm(ans.find(WEAK_RESULT))

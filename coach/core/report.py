@@ -363,7 +363,11 @@ def _score_view(score: dict[str, Any]) -> dict[str, Any]:
         share = points / max_points if max_points else 0.0
         rating = "good" if share >= 0.8 else "fair" if share >= 0.5 else "weak"
         unit = UNITS.get(str(comp.get("name")), "")
-        components.append({**comp, "share": share, "rating": rating, "unit": unit})
+        shown = format_number(comp.get("value"))
+        if comp.get("band") == "no red flag":  # a yes/no component: say which
+            shown, unit = ("no red flag" if comp.get("value") else "red flag"), ""
+        components.append({**comp, "share": share, "rating": rating, "unit": unit,
+                           "shown": shown})
     total = score.get("total")
     sides = [
         {"name": side.capitalize(), "key": side, "value": score.get(side),
