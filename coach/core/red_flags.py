@@ -49,6 +49,10 @@ TRADE_OFF = (
     "however", "unless", "risk", "risky", "overhead", "complexity", "lose", "penalty",
 )
 REASONED_PER_100 = 2.0  # reasons + limits per 100 words below which no trade-off was weighed
+# A story shows its reasons in what the teller asked, noticed and learned, too; the bar is lower.
+STORY_REASON = ("learned", "realized", "turned out", "why", "asked", "understand", "noticed",
+                "worried", "concern")
+STORY_REASONED_PER_100 = 1.5
 ALTERNATIVE = (
     "instead of", "instead", "rather than", "alternative", "alternatively", "another option",
     "the other option", "other approach", "another approach", "on the other hand", "versus",
@@ -60,7 +64,7 @@ ALTERNATIVE = (
 DECISION = (  # "i'd" covers "i'd go with", "i'd pick", ...: fewer phrases, same hits
     "i'd", "i would", "we'd", "my recommendation", "i recommend", "my choice", "my answer",
     "i chose", "we chose", "i decided", "we decided", "we went with", "i went with", "i picked",
-    "we picked", "the answer is", "the right", "the best", "default to", "we agreed",
+    "we picked", "the right", "the best", "default to", "we agreed",
     "i proposed", "i pushed for", "go with", "the fix is", "the standard fix", "you want",
     "you'd want", "you'd use", "you use",
 )
@@ -242,7 +246,11 @@ def detect(
     reasoned = len(ans.find(REASON)) * per_100
     if reasoned < REASONED_PER_100 + 2.0:  # past that the limits need not be counted too
         reasoned += len(ans.firm(ans.find(TRADE_OFF))) * per_100
-    if "no-trade-offs" in wanted and reasoned < REASONED_PER_100:
+    bar = REASONED_PER_100
+    if prompt is not None and prompt.pillar == "behavioral":
+        reasoned += len(ans.firm(ans.find(STORY_REASON))) * per_100
+        bar = STORY_REASONED_PER_100
+    if "no-trade-offs" in wanted and reasoned < bar:
         claims = [ans.sentence(k) for k in range(min(3, len(ans.sents)))]
         flags.append(_flag("no-trade-offs", claims))
     weighed = reasoned >= REASONED_PER_100 + 2.0 and not hedged  # reasons enough to compare
