@@ -147,7 +147,7 @@ def test_silence_is_no_speech_with_score_zero() -> None:
 
 
 def test_corrections_unmark_and_mark_fillers() -> None:
-    t = transcript("It was, like, a queue. We basically batch the writes.")
+    t = transcript("It was, like, really slow. We basically batch the writes.")
     a = analyze(t)
     assert [f.text for f in a.fillers] == ["like", "basically"]
     like_i = a.fillers[0].word_index
