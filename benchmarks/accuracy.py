@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import sys
 import time
 from collections import Counter
@@ -225,6 +226,8 @@ class Score:
     overlapping_fillers: list[str] = field(default_factory=list)
     false_fillers: list[str] = field(default_factory=list)
     missed_fillers: list[str] = field(default_factory=list)
+    # (clip, filler_id, what the coach heard over the sentence holding it)
+    missed_hesitations: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def _token_table(texts: list[str]) -> tuple[list[str], list[int]]:
@@ -349,6 +352,10 @@ def score_clip(score: Score, run: Run, truth: dict, plain: Run | None = None) ->
             score.found_text[w["filler_text"]] += 1
         else:
             score.missed_fillers.append(f"{run.clip}: {w['filler_text']!r}")
+            if w["kind"] == "hesitation" and truth.get("speech_spans"):
+                a, b = truth["speech_spans"][w["part"]]
+                heard = " ".join(x.text for x in run.words if a - 0.3 <= x.start < b + 0.3)
+                score.missed_hesitations.append((run.clip, fid, heard))
 
     # Pauses, speaking time, wpm (synthetic clips only).
     found = 0
@@ -447,6 +454,52 @@ def by_text(scores: dict[str, Score]) -> str:
 
 
 # ----------------------------------------------------------------------------- checks
+
+
+def log_prob(transcriber: Transcriber, samples, text: str) -> float:
+    """Sum of the model's token log-probabilities for ``text`` forced over ``samples``.
+
+    CTranslate2's ``align`` scores a given text against one encoded window: the same model,
+    the same audio, only the words differ, so two texts can be compared directly.
+    """
+    decoder = transcriber.decoder
+    encoded = decoder.encode(samples)
+    tok = decoder.tokenizer
+    tokens = tok.encode(" " + text.strip())
+    result = transcriber.load().model.align(
+        encoded.output, tok.sot_sequence, [tokens], encoded.frames
+    )[0]
+    return float(sum(math.log(max(p, 1e-12)) for p in result.text_token_probs))
+
+
+def hesitation_evidence(
+    transcriber: Transcriber, clips: dict[str, tuple[Path, dict]],
+    missed: list[tuple[str, int, str]],
+) -> list[str]:
+    """For each missed hesitation: does the model itself score its sound as other words?
+
+    The sentence holding it (the truth's speech span) is scored over the same audio as said
+    and as the coach heard it. When what was heard scores higher, the model takes the
+    hesitation for other words and no decoding built on its judgement recovers it: a model
+    limit, listed apart (issue 12). When the said text scores higher, a better search would
+    have found it: the miss is the decoder's and counts against the coach.
+    """
+    lines = []
+    for clip, fid, heard in missed:
+        path, truth = clips[clip]
+        words = truth["words"]
+        target = next(w for w in words if w["filler"] and w["filler_id"] == fid)
+        part = target["part"]
+        said = [w for w in words if w["part"] == part]
+        a, b = truth["speech_spans"][part]
+        samples = decode_audio(path)[max(0, int((a - 0.3) * 16000)):int((b + 0.3) * 16000)]
+        with_text = " ".join(w["text"] for w in said)
+        lp_said = log_prob(transcriber, samples, with_text)
+        lp_heard = log_prob(transcriber, samples, heard) if heard else float("-inf")
+        verdict = "model limit" if lp_heard > lp_said else "decoder miss"
+        lines.append(f"- {clip} {target['filler_text']!r}: said \"{with_text}\" {lp_said:.1f}, "
+                     f"heard \"{heard}\" {lp_heard:.1f} -> {verdict}")
+    return lines
 
 
 def stream(transcriber: Transcriber, samples, vocabulary, block: int = 1600) -> Transcript:
@@ -577,6 +630,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--detail", action="store_true", help="per-clip figures and filler errors")
     ap.add_argument("--checks", action="store_true",
                     help="also: file == live and file twice, and the VAD comparison")
+    ap.add_argument("--evidence", action="store_true",
+                    help="score each missed hesitation with and without it (model limit?)")
     ap.add_argument("--model", default="default")
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args(argv)
@@ -632,6 +687,18 @@ def main(argv: list[str] | None = None) -> int:
             s = everything[name]
             print(f"\n{name} false fillers: {s.false_fillers}")
             print(f"{name} missed fillers: {s.missed_fillers}")
+    if args.evidence and "coach" in everything:
+        missed = everything["coach"].missed_hesitations
+        lines = hesitation_evidence(transcriber, {c[1]["id"]: c for c in clips}, missed)
+        limits = sum("model limit" in x for x in lines)
+        s = everything["coach"]
+        total, found = s.truth["hesitation"], s.found["hesitation"]
+        print("\n### Missed hesitations: does the model score them as other words?\n")
+        print("\n".join(lines))
+        if total - limits:
+            print(f"\ncoach hesitation recall without the model-limit misses: "
+                  f"{found / (total - limits):.2f} ({found}/{total - limits}; "
+                  f"{limits} of {len(lines)} misses are model limits)")
     if args.checks:
         synthetic = [c for c in clips if c[1]["set"] != "real"]
         print("\n### Same words live and from the file, and twice from the file\n")

@@ -24,13 +24,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import answer_file, load_line, machine_line, table  # noqa: E402
+from _common import answer_file, load_line, machine_line, table
 
-from coach.audio.decode import decode_audio  # noqa: E402
-from coach.audio.vad import speech_regions  # noqa: E402
-from coach.core.pitch import MONOTONE_SEMITONES, measure_pitch  # noqa: E402
-from tests.support.speech import espeak_available, piper_available, synthesize  # noqa: E402
-from tests.test_pitch import ANSWER, glide, voice  # noqa: E402
+from coach.audio.decode import decode_audio
+from coach.audio.vad import speech_regions
+from coach.core.pitch import MONOTONE_SEMITONES, measure_pitch
+from tests.support.speech import espeak_available, piper_available, synthesize
+from tests.test_pitch import ANSWER, glide, voice
 
 RATE = 16000
 OUT = Path(__file__).resolve().parent / "RESULTS-pitch.md"

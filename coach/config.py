@@ -76,10 +76,15 @@ def load_settings(home: Path, overrides: dict[str, Any] | None = None) -> Loaded
     settings = Settings()
     warnings: list[str] = []
     path = config_path(home)
-    if path.is_file():
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:  # unreadable: permissions, not UTF-8
+        warnings.append(f"{path}: cannot be read ({exc}); using defaults")
+        text = None
+    if text is not None:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             warnings.append(f"{path}: not valid TOML ({exc}); using defaults")
             data = {}
         known = {f.name: f for f in fields(Settings)}

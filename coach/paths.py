@@ -31,8 +31,9 @@ def user_data_dir() -> Path:
     return Path(base) / "coach"
 
 
-def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The coach's home folder, created if needed."""
+def resolve_home(explicit: str | os.PathLike[str] | None = None, *, create: bool = True) -> Path:
+    """The coach's home folder, created if needed (``create=False``: only where it would be,
+    so ``coach doctor`` can report a home that cannot be created instead of failing on it)."""
     if explicit:
         home = Path(explicit).expanduser()
     elif os.environ.get("COACH_HOME"):
@@ -41,9 +42,15 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
         home = CHECKOUT_DIR / "reports"
     else:
         home = user_data_dir()
-    if not home.exists():
-        home.mkdir(mode=0o700, parents=True)  # recordings of people's voices: user-only
+    if create:
+        make_home(home)
     return home.resolve()
+
+
+def make_home(home: Path) -> None:
+    """Create the home folder if it is missing, user-only: it holds recordings of a voice."""
+    if not home.exists():
+        home.mkdir(mode=0o700, parents=True)
 
 
 def builtin_prompts_dir() -> Path:

@@ -190,6 +190,7 @@ async def test_without_a_microphone_browsing_still_works(coach_home: Path) -> No
         status = str(home.query_one("#mic-status").render())
         assert "Microphone problem" in status
         assert "still browse" in status
+        assert "Run 'coach doctor' to check everything the coach needs." in status
         # browsing still works
         home.query_one("#level", Select).value = "staff"
         await pilot.pause()
@@ -258,3 +259,19 @@ async def test_restart_discards_the_take_after_asking(coach_home: Path, speak) -
         await wait_for(pilot, lambda: practice.recorder.done.is_set())
     (kept,) = iter_attempts(coach_home)
     assert kept.id == practice.attempt.id
+
+
+async def test_a_model_that_cannot_load_points_to_coach_doctor(coach_home: Path) -> None:
+    """The start-up problem says what failed and where to look next."""
+    from coach.errors import CoachError
+
+    def no_model(ctx: Context):
+        raise CoachError("model folder not found: /nowhere")
+
+    app = CoachApp(make_ctx(coach_home), transcriber_factory=no_model, preflight=lambda c: None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.model_error is not None, 30)
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+    assert any("Speech model: model folder not found: /nowhere" in m
+               and "Run 'coach doctor'" in m for m in shown), shown

@@ -97,15 +97,16 @@ def lasting_input_name(index: int, shown: str) -> str:
     return str(index)
 
 
-def input_device_name(device: int | str | None) -> str | None:
-    """The name of the input that ``device`` resolves to now (None: it does not resolve).
+def input_device_name(device: int | str | None, kind: str = "input") -> str | None:
+    """The name of the input (or, with ``kind="output"``, the output) that ``device`` resolves
+    to now (None: it does not resolve).
 
     sounddevice finds a device by words of its name, so a saved "coachmic" records from
     "coachmic2" once "coachmic" is unplugged; the screen must name the one actually used.
     """
     try:
         sd = load_sounddevice()
-        return str(sd.query_devices(parse_device(device), kind="input")["name"])
+        return str(sd.query_devices(parse_device(device), kind=kind)["name"])
     except Exception:  # CoachError (no PortAudio), PortAudioError, ValueError: unknown
         return None
 

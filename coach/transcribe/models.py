@@ -87,3 +87,17 @@ def resolve_model(name_or_path: str | None) -> str:
             "base.en or small.en, or the path of a CTranslate2 model folder"
         )
     return text
+
+
+def downloaded_path(name: str) -> str | None:
+    """Where a named model (``small.en``) is already on disk, or None if it would be downloaded.
+
+    Asks faster-whisper's cache only (``local_files_only``), never the network, so ``coach
+    doctor`` can say a model is missing on an offline machine before a first answer waits for it.
+    """
+    from faster_whisper.utils import download_model  # lazy: keeps `coach --help` fast
+
+    try:
+        return str(download_model(name, local_files_only=True))
+    except Exception:  # huggingface_hub's LocalEntryNotFoundError and kin: not in the cache
+        return None

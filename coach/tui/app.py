@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from coach.config import save_setting
 from coach.core.attempts import Attempt
+from coach.core.doctor import HINT as DOCTOR_HINT
 from coach.core.model import Prompt, Transcript
 from coach.errors import CoachError
 from coach.tui.commands import CoachCommands
@@ -88,8 +89,10 @@ class CoachApp(App[None]):
         self.push_screen(HomeScreen())
         self.load_model()
         self.check_microphone(fall_back=True)
-        for warning in [*self.ctx.warnings, *self.ctx.library().warnings]:
-            self.notify(warning, severity="warning", timeout=10)
+        warnings = [*self.ctx.warnings, *self.ctx.library().warnings]
+        for n, warning in enumerate(warnings, 1):
+            hint = f"\n{DOCTOR_HINT}" if n == len(warnings) else ""
+            self.notify(f"{warning}{hint}", severity="warning", timeout=10)
         if self.start_prompt is not None:
             self.practise(self.start_prompt)
 
@@ -123,7 +126,7 @@ class CoachApp(App[None]):
                         severity="error", timeout=15)
 
     def on_model_failed(self, message: ModelFailed) -> None:
-        self.notify(f"Speech model: {message.error}", severity="error", timeout=15)
+        self.notify(f"Speech model: {message.error}\n{DOCTOR_HINT}", severity="error", timeout=15)
 
     @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
     def check_microphone(self, fall_back: bool = False) -> None:

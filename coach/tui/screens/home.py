@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from coach.core.doctor import HINT as DOCTOR_HINT
 from coach.core.model import LEVELS, PILLARS, Prompt
 from coach.tui.logic import browse
 from coach.tui.messages import DueLoaded, PreflightChecked
@@ -81,7 +82,8 @@ class HomeScreen(Screen[None]):
     def on_due_loaded(self, message: DueLoaded) -> None:
         if message.problem and message.problem != self.history_problem:
             self.history_problem = message.problem
-            self.notify(message.problem, title="History", severity="error", timeout=15)
+            self.notify(f"{message.problem}\n{DOCTOR_HINT}", title="History", severity="error",
+                        timeout=15)
         if message.marks != self.marks:
             self.marks = message.marks
             self.refresh_list()
@@ -98,7 +100,7 @@ class HomeScreen(Screen[None]):
                     ("Microphone problem: ", "bold"),
                     problem,
                     "\nYou can still browse prompts, import a recording (ctrl+p) and review past "
-                    "attempts (h).",
+                    f"attempts (h). {DOCTOR_HINT}",
                 )
             )
 
