@@ -274,3 +274,24 @@ def test_the_report_marks_monotone_stretches_on_the_timeline() -> None:
     assert "6.2 st" in page and "median 118 Hz · monotone 0:10–0:20" in page
     plain = render_report(_analysis_with(None), prompt=btree_prompt(), recording_href=None)
     assert 'class="monotone"' not in plain and "Pitch variety" not in plain
+
+
+async def test_the_review_screen_shows_the_pitch_line_only_when_measured(coach_home: Path) -> None:
+    from textual.widgets import Static
+
+    from coach.tui.app import CoachApp
+    from coach.tui.screens.review import ReviewScreen
+
+    ctx = _context(coach_home)
+    attempt = new_attempt(coach_home, "btree-vs-hash", state="analysing")
+    app = CoachApp(ctx, transcriber_factory=lambda c: None, preflight=lambda c: None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for pitch, shown in ((FLAT_MIDDLE, True), (None, False)):
+            await app.push_screen(ReviewScreen(attempt, _analysis_with(pitch), btree_prompt()))
+            await pilot.pause()
+            line = app.screen.query_one("#pitch", Static)
+            assert line.display is shown
+            if shown:
+                assert "monotone 0:10–0:20" in str(line.render())
+            app.pop_screen()
+            await pilot.pause()
