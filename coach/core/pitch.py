@@ -29,11 +29,11 @@ Choices, stated once:
   speech. A window whose spread is under ``MONOTONE_SEMITONES`` is monotone; runs of monotone
   windows are the ``monotone`` stretches.
 
-The threshold comes from measurements (``benchmarks/RESULTS-pitch.md``): per 10 s window, natural
-piper speech spreads 5.8-11 semitones, espeak-ng's default intonation 4.1-6.4, espeak-ng with
-its pitch range at "low" 2.9-3.3 and at "x-low" (intonation all but off) 1.2-1.4. A window
-within a major third (4 semitones) for 90% of its voiced time is flatter than espeak-ng's own
-robotic default, which listeners already call monotone-ish.
+The threshold comes from measurements (``benchmarks/RESULTS-pitch.md``): per 10 s window,
+piper's voice spreads 5.2-11.4 semitones, espeak-ng's default intonation 4.2-5.9 (at -p 20, 50
+and 80), espeak-ng with its pitch range at "low" 3.0 and at "x-low" (intonation all but off)
+1.2-1.3. A window that stays within a major third (4 semitones) for 90% of its voiced time is
+flatter than espeak-ng's own robotic default, which listeners already call monotone-ish.
 """
 
 from __future__ import annotations
