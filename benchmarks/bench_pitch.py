@@ -99,8 +99,8 @@ def readings(tmp: Path) -> tuple[str, list[str]]:
     return body, ["spread: 5th-95th percentile range of the voiced frames in semitones",
                   "speech measured inside the energy VAD's speech regions, as the pipeline does",
                   f"monotone threshold {MONOTONE_SEMITONES:g} st per 10 s window "
-                  "(coach/core/pitch.py): under every window of espeak-ng's default "
-                  "intonation and of piper, over espeak-ng's 'low' and 'x-low' ranges"]
+                  "(coach/core/pitch.py): below every window of espeak-ng's default "
+                  "intonation and of piper, above every window of its 'low' and 'x-low' ranges"]
 
 
 def main(argv: list[str] | None = None) -> int:
