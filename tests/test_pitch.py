@@ -295,3 +295,33 @@ async def test_the_review_screen_shows_the_pitch_line_only_when_measured(coach_h
                 assert "monotone 0:10–0:20" in str(line.render())
             app.pop_screen()
             await pilot.pause()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
+def test_a_monotone_spoken_answer_loses_delivery_points_for_pitch_alone(
+    coach_home: Path, tmp_path: Path, transcriber
+) -> None:
+    """The same words, flat and with espeak-ng's intonation, through the real pipeline
+    (Whisper, analysis, scoring): only the flat one is marked monotone and scored down."""
+    from coach.pipeline import analyze_attempt, import_recording
+
+    ctx = _context(coach_home)
+    prompt = ctx.prompt("btree-vs-hash")
+    results = {}
+    for name, text, args in (
+        ("flat", f'<speak><prosody range="x-low">{ANSWER}</prosody></speak>', ("-m", "-p", "50")),
+        ("intoned", ANSWER, ("-p", "50")),
+    ):
+        path = synthesize(text, tmp_path / f"{name}.wav", engine="espeak", espeak_args=args)
+        attempt = import_recording(ctx, path, prompt)
+        _, results[name] = analyze_attempt(ctx, attempt, prompt, transcriber=transcriber)
+    flat, intoned = results["flat"], results["intoned"]
+
+    def pitch_component(analysis):
+        return next(c for c in analysis.score["components"] if c["name"] == "Pitch variety")
+
+    assert flat.pitch["monotone"] and not intoned.pitch["monotone"]
+    assert pitch_component(flat)["note"] == "monotone"
+    assert pitch_component(flat)["points"] < pitch_component(intoned)["points"]
+    assert flat.score["delivery"] < intoned.score["delivery"]
