@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from coach.core.fillers import detect_fillers, filler_word_indices, hesitation_form
 from coach.core.model import Prompt, Word
+from coach.core.story import PARTS, story_part
 
 # At most this many other words may sit between two words of a phrase ("range of queries").
 MAX_GAP = 1
@@ -233,18 +234,24 @@ def check_coverage(
         terms = stream.terms
         texts = [w.text for w in words]
     stream = stream or Stream(terms)
+    story = prompt.pillar == "behavioral"
+    raws = [t.raw for t in terms] if story else []
     points = []
     for kp in prompt.key_points:
         hits: list[str] = []
         for phrase in kp.phrases:
-            for span in stream.find(Phrase.of(phrase)):
+            for span in stream.find(_phrase(phrase)):
                 spoken = _spoken(terms, texts, span)
                 if spoken not in hits:
                     hits.append(spoken)
         if not hits:
             hits = _said_otherwise(stream, kp.text, texts)
+        if not hits and story and kp.id in PARTS:
+            hits = story_part(kp.id, raws)
         points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits,
                        "weight": kp.weight, "why": kp.why})
+    if story:
+        _about_the_question(points)
     covered = sum(p["covered"] for p in points)
     total = len(points)
     weight = sum(p["weight"] for p in points)
@@ -258,6 +265,22 @@ def check_coverage(
         if weight else 0.0,
         "points": points,
     }
+
+
+@lru_cache(maxsize=4096)
+def _phrase(text: str) -> Phrase:
+    return Phrase.of(text)
+
+
+def _about_the_question(points: list[dict]) -> None:
+    """A story's generic parts (situation, task, action, result, reflection) count only when
+    the story is about this question: at least one of the prompt's own topical points is made.
+    A well-told story about something else has every STAR part and answers nothing asked."""
+    topical = [p for p in points if p["id"] not in PARTS]
+    if topical and not any(p["covered"] for p in topical):
+        for p in points:
+            if p["id"] in PARTS:
+                p["covered"], p["hits"] = False, []
 
 
 def _content_stems(text: str) -> frozenset[str]:
