@@ -25,6 +25,12 @@ MAX_GAP = 1
 # close together: this many terms of the answer hold at least this share of them.
 WINDOW_TERMS = 40
 IN_OTHER_WORDS = 0.6
+# ... and only for a point text with at least this many content words, at least one fewer of
+# them said: "Situation: the deadline and why it was fixed" has three, and "fixed" near
+# "deadline" is any story about a deadline, not the point made.
+MIN_OWN_WORDS = 4
+# A point text's leading label ("Result:", "Task:") names the kind of point, not its content.
+_LABEL = re.compile(r"^\s*\w+:\s*")
 # Words that carry no content of their own (also the stop words of ``repetition``).
 _STOP_TEXT = """a an the and or but so if then than that this these those there here it its it's
     is are was were be been being am i i'm i'd i've i'll me my we we're we'd we've our us you
@@ -291,10 +297,10 @@ def _said_otherwise(stream: Stream, point_text: str, words: Sequence[str]) -> li
     """The point made in the answer's own words: ``IN_OTHER_WORDS`` of the content words of
     the point's text within ``WINDOW_TERMS`` terms. Returns the words that matched (as one
     hit), or [] . One pass with a sliding count, so a long answer stays fast."""
-    want = _content_stems(point_text)
-    if len(want) < 3:
+    want = _content_stems(_LABEL.sub("", point_text))
+    if len(want) < MIN_OWN_WORDS:
         return []  # too few words to tell a point from a coincidence
-    need = IN_OTHER_WORDS * len(want)
+    need = max(MIN_OWN_WORDS - 1, IN_OTHER_WORDS * len(want))
     stems = stream.stems
     inside: dict[str, int] = {}
     for i, st in enumerate(stems):
