@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from coach.core.fillers import detect_fillers, filler_word_indices, hesitation_form
 from coach.core.model import Prompt, Word
-from coach.core.story import PARTS, story_part
+from coach.core.story import PARTS, RESULTS, story_part
 
 # At most this many other words may sit between two words of a phrase ("range of queries").
 MAX_GAP = 1
@@ -252,8 +252,8 @@ def check_coverage(
                     hits.append(spoken)
         if not hits:
             hits = _said_otherwise(stream, kp.text, texts)
-        if not hits and story and kp.id in PARTS:
-            hits = story_part(kp.id, raws)
+        if not hits and ((story and kp.id in PARTS) or kp.id in RESULTS):
+            hits = story_part(kp.id, raws or [t.raw for t in terms])
         points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits,
                        "weight": kp.weight, "why": kp.why})
     if story:

@@ -4,10 +4,12 @@ A behavioral prompt's STAR key points are the same five parts whatever the quest
 say them in endless words: "I was on the hook for", "I pulled the numbers and wrote it up",
 "p99 went from two seconds to three hundred milliseconds". A phrase list per prompt only ever
 catches the wordings its writer thought of, so these parts are recognised here by structure,
-once for every story prompt: a result is an outcome verb followed by a quantity (a number with
-a unit, "by half", "to zero") or a delivery "on time"; an action is several distinct things the
-teller says *they* did ("I" + a past-tense verb); task, situation and reflection are the short
-frames a teller uses to open them ("my role was", "a few months ago", "looking back").
+once for every story prompt: a result is an outcome verb followed by a quantity (a percentage
+or a multiple, or a number where the change landed: "to twelve minutes", "by half") or a
+delivery "on time"; an action is several distinct things the teller says *they* did ("I" + a
+past-tense verb); task, situation and reflection are the short frames a teller uses to open
+them ("my role was", "a few months ago", "looking back"). A result is recognised the same way
+in any prompt that asks for one (a deep dive's "outcome").
 
 Works on the answer's lowercased words (punctuation stripped, hyphenated words split), with no
 import from the rest of ``coach.core``, so ``coverage`` can use it without a cycle.
@@ -24,14 +26,20 @@ def _words(text: str) -> frozenset[str]:
 
 # The key-point ids of a story prompt that this module can recognise by shape.
 PARTS = ("situation", "task", "action", "result", "reflection", "learning")
+# Key-point ids that ask for an outcome, in a story or a deep dive: found as a result is.
+RESULTS = ("result", "results", "outcome")
 
 _NUMBER = _words("""
     zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred thousand million billion half third quarter dozen""")
+_AMOUNT = _words("percent x times fold")  # an amount wherever it stands
+# A time or size is a result only as where the change landed ("to twelve minutes", "within
+# a day"); "over about three weeks" is how long it took.
 _UNIT = _words("""
-    percent x times fold ms millisecond milliseconds second seconds minute minutes hour hours
-    day days week weeks month months quarter quarters year years""")
+    ms millisecond milliseconds second seconds minute minutes hour hours day days week weeks
+    month months quarter quarters year years""")
+_APPROX = _words("about roughly around nearly almost just under over a an only")
 # Past-tense outcome verbs: what changed, and by how much, is what makes a result.
 _OUTCOME = _words("""
     reduced dropped fell cut lowered shrank improved increased grew raised doubled halved
@@ -110,19 +118,28 @@ def _frame(words: Sequence[str], frames: tuple[tuple[str, ...], ...]) -> str:
     return ""
 
 
+def _led(words: Sequence[str], i: int) -> bool:
+    """Whether "by/to/from/within/under/in" stands before ``i`` (past "about", "roughly")."""
+    k = i - 1
+    while k >= 0 and words[k] in _APPROX and k > i - 3:
+        k -= 1
+    return k >= 0 and words[k] in _QUANTITY_LEAD
+
+
 def _quantity_at(words: Sequence[str], i: int) -> int:
-    """Length of a quantity starting at ``i`` ("forty percent", "two hundred ms", "half"), or 0.
-    A bare number counts only after "by/to/from/within", where it is an amount."""
+    """Length of a quantity starting at ``i`` ("forty percent", "to two hundred ms", "by
+    half"), or 0. A time or a bare number counts only after "by/to/from/within", where it is
+    where the change landed."""
     j = i
     while j < len(words) and _is_number(words[j]):
         j += 1
     if j == i:
         return 0
-    if j < len(words) and words[j] in _UNIT:
+    if j < len(words) and words[j] in _AMOUNT:
         return j + 1 - i
-    if words[i] == "half" or (i > 0 and words[i - 1] in _QUANTITY_LEAD):
-        return j - i
-    return 0
+    if not _led(words, i):
+        return 0
+    return j + 1 - i if j < len(words) and words[j] in _UNIT else j - i
 
 
 def result(words: Sequence[str]) -> str:
@@ -164,7 +181,7 @@ def actions(words: Sequence[str]) -> list[str]:
 
 def story_part(part: str, words: Sequence[str]) -> list[str]:
     """Evidence that the answer tells ``part`` of a story (one of ``PARTS``), or []."""
-    if part == "result":
+    if part in RESULTS:
         found = result(words)
         return [found] if found else []
     if part == "action":
