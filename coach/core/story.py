@@ -83,7 +83,8 @@ _TASK = (
     "i needed to", "my part was", "i was the one",
 )
 _REFLECTION = (
-    "i learned", "i learnt", "what i learned", "the lesson", "my lesson", "looking back",
+    "i learned that", "i learned to", "what i learned", "what i took away", "the lesson",
+    "my lesson", "looking back",
     "in hindsight", "next time", "if i did it again", "if i were to do it again",
     "do it differently", "do differently", "what i'd change", "what i would change",
     "taught me", "i realized", "i realised", "the takeaway", "my takeaway", "since then i",
@@ -130,6 +131,8 @@ def _quantity_at(words: Sequence[str], i: int) -> int:
     """Length of a quantity starting at ``i`` ("forty percent", "to two hundred ms", "by
     half"), or 0. A time or a bare number counts only after "by/to/from/within", where it is
     where the change landed."""
+    if words[i] in ("a", "an") and i + 1 < len(words) and words[i + 1] in _UNIT:
+        return 2 if _led(words, i) else 0  # "to under a day"
     j = i
     while j < len(words) and _is_number(words[j]):
         j += 1
