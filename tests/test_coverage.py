@@ -215,7 +215,7 @@ def test_words_the_small_model_mishears_still_make_the_point() -> None:
     heard = words("the first thing I would look at is the axis pattern, most queers ask a range")
     assert covered_words(heard, "access pattern")
     assert covered_words(heard, "most queries")
-    assert not covered_words(words("the access pattern"), "axis pattern of the chart")
+    assert not covered_words(heard, "write pattern")
 
 
 def covered_words(said: list[Word], phrase: str) -> bool:
