@@ -262,7 +262,7 @@ def check_coverage(
         points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits,
                        "weight": kp.weight, "why": kp.why})
     if story:
-        _about_the_question(points)
+        _about_the_question(points, prompt, stream)
     covered = sum(p["covered"] for p in points)
     total = len(points)
     weight = sum(p["weight"] for p in points)
@@ -283,15 +283,31 @@ def _phrase(text: str) -> Phrase:
     return Phrase.of(text)
 
 
-def _about_the_question(points: list[dict]) -> None:
+# A story that names this many of its question's own topic words is about the question.
+TOPIC_WORDS = 2
+
+
+@lru_cache(maxsize=256)
+def _topic_stems(title: str, words: tuple[str, ...]) -> frozenset[str]:
+    return _content_stems(" ".join((title, *words)))
+
+
+def _about_the_question(points: list[dict], prompt: Prompt, stream: Stream) -> None:
     """A story's generic parts (situation, task, action, result, reflection) count only when
-    the story is about this question: at least one of the prompt's own topical points is made.
-    A well-told story about something else has every STAR part and answers nothing asked."""
+    the story is about this question: one of the prompt's topical points is made, or the story
+    names ``TOPIC_WORDS`` of the question's topic words (title, vocabulary, themes). A
+    well-told story about something else has every STAR part and answers nothing asked; the
+    topic words keep a story on the question from hanging on the topical points' phrase lists
+    alone, which a strong answer can miss by saying them in other words."""
     topical = [p for p in points if p["id"] not in PARTS]
-    if topical and not any(p["covered"] for p in topical):
-        for p in points:
-            if p["id"] in PARTS:
-                p["covered"], p["hits"] = False, []
+    if not topical or any(p["covered"] for p in topical):
+        return
+    topic = _topic_stems(prompt.title, (*prompt.vocabulary, *prompt.themes))
+    if len(topic.intersection(stream.at)) >= TOPIC_WORDS:
+        return
+    for p in points:
+        if p["id"] in PARTS:
+            p["covered"], p["hits"] = False, []
 
 
 def _content_stems(text: str) -> frozenset[str]:
