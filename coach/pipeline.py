@@ -122,30 +122,35 @@ def index_attempt(ctx: Context, attempt: Attempt, analysis: dict[str, Any] | Non
     return None
 
 
-def finish_analysis(
-    ctx: Context,
-    attempt: Attempt,
-    prompt: Prompt | None,
-    transcript: Transcript,
-    *,
-    corrections: Sequence[dict[str, Any]] = (),
-) -> tuple[Attempt, Analysis]:
-    """Analyse a transcript and write analysis.json and report.html into the attempt folder."""
+def _follow_up_answers(ctx: Context, attempt: Attempt) -> list[dict[str, Any]]:
+    """The analysed follow-up answers to ``attempt`` with their scores, for its report."""
+    from coach.core.attempts import follow_ups_of
+    from coach.core.interview import scores_of
+
+    answers = []
+    for child in follow_ups_of(ctx.home, attempt.id):
+        data = read_analysis(child)
+        if data is None:
+            continue
+        answers.append({
+            "id": child.id,
+            "question": child.follow_up_question or "",
+            "href": f"../{child.id}/{child.report_path.name}",
+            **scores_of(data),
+        })
+    return answers
+
+
+def _write_report(
+    ctx: Context, attempt: Attempt, prompt: Prompt | None, analysis: Analysis
+) -> None:
     from coach.core.report import render_report, write_report
 
-    analysis = analyze(
-        transcript,
-        prompt=prompt,
-        settings=ctx.settings,
-        audio=str(attempt.recording_path),
-        corrections=corrections,
-    )
-    analysis.report = str(attempt.report_path)
-    write_analysis(attempt, analysis.to_dict())
     previous, previous_href = _previous(ctx, attempt)
     follows = None
     if attempt.follows:
-        follows = {"id": attempt.follows, "question": attempt.follow_up_question or ""}
+        follows = {"id": attempt.follows, "question": attempt.follow_up_question or "",
+                   "href": f"../{attempt.follows}/{attempt.report_path.name}"}
     html = render_report(
         analysis,
         prompt=prompt,
@@ -155,8 +160,47 @@ def finish_analysis(
         previous_href=previous_href,
         attempt_id=attempt.id,
         follows=follows,
+        follow_up_answers=_follow_up_answers(ctx, attempt),
     )
     write_report(attempt.report_path, html)
+
+
+def refresh_report(ctx: Context, attempt_id: str) -> None:
+    """Write an analysed attempt's report again (its follow-up answers changed); an attempt
+    that is gone or not analysed is left alone."""
+    try:
+        attempt = find_attempt(ctx.home, attempt_id)
+    except FileNotFoundError:
+        return
+    data = read_analysis(attempt)
+    if data is None:
+        return
+    prompt = ctx.library().prompts.get(attempt.prompt_id or "")
+    with suppress(OSError):
+        _write_report(ctx, attempt, prompt, Analysis.from_dict(data))
+
+
+def finish_analysis(
+    ctx: Context,
+    attempt: Attempt,
+    prompt: Prompt | None,
+    transcript: Transcript,
+    *,
+    corrections: Sequence[dict[str, Any]] = (),
+) -> tuple[Attempt, Analysis]:
+    """Analyse a transcript and write analysis.json and report.html into the attempt folder."""
+    analysis = analyze(
+        transcript,
+        prompt=prompt,
+        settings=ctx.settings,
+        audio=str(attempt.recording_path),
+        corrections=corrections,
+    )
+    analysis.report = str(attempt.report_path)
+    write_analysis(attempt, analysis.to_dict())
+    _write_report(ctx, attempt, prompt, analysis)
+    if attempt.follows:  # the answer it follows lists its follow-up answers: add this one
+        refresh_report(ctx, attempt.follows)
     state = "recovered" if attempt.state == "recovered" else "analysed"
     try:  # a rating given meanwhile (history/TUI) lives on disk: don't overwrite it
         rating = load_attempt(attempt.path).rating or attempt.rating
