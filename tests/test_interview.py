@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
+import re
 from collections import Counter
+from html import unescape
 from pathlib import Path
 
+from coach.cli.common import open_context
 from coach.config import load_settings
+from coach.core.attempts import follow_up_chain, new_attempt
 from coach.core.interview import (
     Answer,
     RoundQuestion,
@@ -15,8 +21,11 @@ from coach.core.interview import (
     round_slots,
     summarise_round,
 )
-from coach.core.model import KeyPoint, Prompt
+from coach.core.model import KeyPoint, Prompt, Transcript, Word
 from coach.core.prompts import load_library
+from coach.core.round_report import write_round
+from coach.pipeline import finish_analysis
+from coach.tui.logic.interview import follow_up_prompt
 
 BUILTIN = Path(__file__).resolve().parent.parent / "prompts"
 
@@ -163,3 +172,59 @@ def test_the_summary_gives_scores_per_question_and_pillar_and_the_biggest_gaps()
     advice = "\n".join(summary["practise_next"])
     assert "B-tree or hash index?" in advice and "range scans" in advice
     assert "system-design" in advice  # the weakest pillar of the round
+
+
+# --------------------------------------------------------------------------- on disk
+
+
+def test_follow_up_answers_are_linked_and_listed_in_the_first_answers_report(
+    coach_home: Path,
+) -> None:
+    """Without the model: hand-written transcripts through the one analysis path."""
+    ctx = open_context(argparse.Namespace(home=str(coach_home), prompts_dir=None))
+    prompt = ctx.prompt("btree-vs-hash")
+
+    def said(text: str) -> Transcript:
+        words = tuple(Word(w, n * 0.4, n * 0.4 + 0.3) for n, w in enumerate(text.split()))
+        return Transcript(words, words[-1].end + 0.5, ((0.0, words[-1].end),), "fixed")
+
+    first = new_attempt(coach_home, prompt.id, state="analysing")
+    first, _ = finish_analysis(ctx, first, prompt, said("I would use a hash index for lookups"))
+    follow = choose_follow_up(INDEX, [coverage()])
+    assert follow is not None
+    probe = follow_up_prompt(INDEX, follow, 60)
+    assert probe.question == follow.question and [k.id for k in probe.key_points] == ["range"]
+    assert probe.answer_seconds == 60 and probe.follow_ups == ()
+    child = new_attempt(coach_home, prompt.id, state="analysing", follows=first.id,
+                        follow_up_question=follow.question)
+    child, analysis = finish_analysis(ctx, child, probe, said("a range scan needs order"))
+    assert analysis.coverage is not None and analysis.coverage["covered"] == 1
+
+    assert [a.id for a in follow_up_chain(coach_home, child)] == [first.id, child.id]
+    assert [a.id for a in follow_up_chain(coach_home, first)] == [first.id, child.id]
+    report = first.report_path.read_text()
+    assert 'id="follow-up-answers"' in report and follow.question in report
+    assert f'href="../{child.id}/report.html"' in report
+    assert f"{analysis.score['total']:.0f}" in report
+    assert f'href="../{first.id}/report.html"' in child.report_path.read_text()
+
+
+def test_the_summary_page_is_self_contained_and_written_into_the_home(coach_home: Path) -> None:
+    questions = [RoundQuestion(INDEX, [
+        Answer("a1", INDEX.question, analysis(60, ("access",), content=50, delivery=70)),
+        Answer("a2", "What happens to your range queries?", analysis(40), key_point="range"),
+    ])]
+    summary = summarise_round(questions)
+    path = write_round(coach_home, questions, summary, level="senior", started_at="today")
+    assert path.parent.parent == coach_home / "interviews" and path.name == "summary.html"
+    html = path.read_text()
+    head = html.split("<head>", 1)[1].lstrip()
+    assert head.startswith('<meta http-equiv="Content-Security-Policy"')
+    assert "default-src 'none'" in unescape(head)
+    assert not re.search(r"https?://", html)
+    assert "The decisive difference" in html  # a gap with why it matters
+    assert 'href="../../attempts/a2/report.html"' in html
+    record = json.loads((path.parent / "round.json").read_text())
+    assert record["questions"][0]["answers"][1] == {
+        "attempt_id": "a2", "question": "What happens to your range queries?",
+        "key_point": "range"}
