@@ -109,7 +109,7 @@ class InterviewScreen(Screen[None]):
         if take is None:  # Escape on the practice screen: the round ends here
             self.end_round()
             return
-        self.status("…")
+        self.status("The interviewer considers your answer…")
         self.analyse(take)
 
     @work(thread=True, exclusive=True, group="interview-analysis", exit_on_error=False)
