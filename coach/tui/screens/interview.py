@@ -84,8 +84,15 @@ class InterviewScreen(Screen[None]):
             self.end_round()
             return
         self.follow_up = None
-        self.status(f"Question {self.index + 1} of {len(self.questions)}")
-        self.app.push_screen(PracticeScreen(question.prompt, interview=True), self.answered)
+        self.status(self.round_label)
+        self.app.push_screen(
+            PracticeScreen(question.prompt, interview=True, round_label=self.round_label),
+            self.answered,
+        )
+
+    @property
+    def round_label(self) -> str:
+        return f"Question {self.index + 1} of {len(self.questions)}"
 
     def ask_follow_up(self, follow: FollowUp) -> None:
         question = self.current
@@ -101,6 +108,7 @@ class InterviewScreen(Screen[None]):
                 question=follow.question,
                 interview=True,
                 time_box=seconds,
+                round_label=self.round_label,
             ),
             self.answered,
         )

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
 
+QUESTION_WIDTH = 64  # long follow-up questions are cut so the scores stay on screen
+
+
 class InterviewSummaryScreen(Screen[None]):
     """The end of a round."""
 
@@ -45,7 +48,9 @@ class InterviewSummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("mock interview: summary")
         with VerticalScroll(id="summary"):
-            yield Static(Text("Per question", style="bold"), classes="section")
+            yield Static(Text.assemble(("Per question", "bold"),
+                                       ("   Enter reviews the highlighted answer", "dim")),
+                         classes="section")
             yield DataTable(id="summary-questions", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Per pillar", style="bold"), classes="section")
             yield DataTable(id="summary-pillars", cursor_type="none")
@@ -56,10 +61,13 @@ class InterviewSummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         questions = self.query_one("#summary-questions", DataTable)
-        questions.add_columns("Question", "Pillar", "Content", "Delivery")
+        questions.add_column("Question", width=QUESTION_WIDTH)
+        questions.add_columns("Pillar", "Content", "Delivery")
         for q in self.summary["questions"]:
             for a in q["answers"]:
                 label = f"  ↳ {a['question']}" if a["follow_up"] else q["title"]
+                if len(label) > QUESTION_WIDTH:
+                    label = label[: QUESTION_WIDTH - 1] + "…"
                 pillar = "" if a["follow_up"] else q["pillar"]
                 questions.add_row(label, pillar, format_number(a["content"], 0),
                                   format_number(a["delivery"], 0))

@@ -67,6 +67,7 @@ class PracticeScreen(Screen["Take | None"]):
         question: str | None = None,
         interview: bool = False,
         time_box: int | None = None,
+        round_label: str = "",
     ) -> None:
         """``interview``: a take of a mock interview round; a follow-up (``question``) is then
         asked at once, without preparation, within ``time_box`` seconds."""
@@ -76,6 +77,7 @@ class PracticeScreen(Screen["Take | None"]):
         self.question = question
         self.interview = interview
         self.time_box = time_box or prompt.answer_seconds
+        self.round_label = round_label  # "Question 2 of 3" in a mock interview round
         self.state = ASKING if interview and question else PREP
         self.phase_started = 0.0
         self.attempt: Attempt | None = None
@@ -93,6 +95,8 @@ class PracticeScreen(Screen["Take | None"]):
         heading = f"{self.prompt.title}  ·  {self.prompt.pillar}  ·  {self.prompt.level}"
         if self.question:
             heading = f"Follow-up to: {heading}"
+        if self.round_label:
+            heading = f"{self.round_label}  ·  {heading}"
         yield Static(heading, id="prompt-title")
         question = Static(self.question or self.prompt.question, id="question")
         question.set_class(self.state == ASKING, "-interviewer")
