@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from coach.audio.recorder import FileSource, Recorder
+from coach.cli import main
 from coach.core.attempts import iter_attempts
 from coach.tui.app import CoachApp
 from coach.tui.logic import session
+from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.interview_summary import InterviewSummaryScreen
 from coach.tui.screens.practice import ASKING, PREP, RECORDING, PracticeScreen
 from coach.tui.screens.review import ReviewScreen
@@ -171,3 +173,65 @@ async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
     assert [a["question"] for a in record["questions"][0]["answers"][1:]] == [
         RANGE_PROBE, WRITE_PROBE]
     assert "Index for user events" in pages[0].read_text()
+
+
+@pytest.mark.slow
+async def test_with_follow_ups_off_the_round_goes_straight_to_the_next_question(
+    coach_home: Path, speak, transcriber
+) -> None:
+    (coach_home / "config.toml").write_text("interview_follow_ups = 0\n")
+    (coach_home / "prompts").mkdir()
+    (coach_home / "prompts" / "interview-index.md").write_text(PROMPT)
+    first = speak("iv-first", ["I would use a hash index, because it gives constant time "
+                               "equality lookups for each user."])
+    other = speak("tui-short", ["A short answer about caching."])
+    ctx = make_ctx(coach_home)
+    assert ctx.settings.interview_follow_ups == 0
+    prompts = [ctx.prompt("interview-index"), ctx.prompt("caching-strategies")]
+    app = CoachApp(ctx, recorder_factory=takes_recorder([first, other], []),
+                   transcriber_factory=lambda c: transcriber, start_round=(prompts, "senior"))
+    async with app.run_test(size=SIZE) as pilot:
+        for prompt in prompts:
+            await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
+            take = app.screen
+            assert take.prompt.id == prompt.id and take.question is None  # never a follow-up
+            heading = str(take.query_one("#prompt-title").render())
+            assert heading.startswith(f"Question {prompts.index(prompt) + 1} of 2")
+            await pilot.press("space")
+            await answer(pilot, app)
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewSummaryScreen))
+        summary = app.screen.summary
+    assert [q["prompt_id"] for q in summary["questions"]] == [p.id for p in prompts]
+    assert all(not q["follow_ups"] for q in summary["questions"])
+    assert all(a.follows is None for a in iter_attempts(coach_home))
+    # the missed key points of the first answer are the round's biggest gaps, heaviest first
+    assert summary["gaps"][0]["point"] == "Only a B-tree keeps keys in order for range scans"
+    assert summary["gaps"][0]["why"] == "Range queries are the decisive difference between the two"
+
+
+async def test_leaving_before_the_first_answer_goes_home_and_writes_nothing(
+    coach_home: Path, speak
+) -> None:
+    ctx = make_ctx(coach_home)
+    audio = speak("tui-short", ["A short answer about caching."])
+    app = CoachApp(ctx, recorder_factory=takes_recorder([audio], []),
+                   transcriber_factory=lambda c: None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")  # the home screen's mock interview: a senior round of three
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), 10)
+        assert app.screen.interview
+        pillars = [q.prompt.pillar for q in app.screen_stack[-2].questions]
+        assert sorted(pillars) == ["behavioral", "coding", "system-design"]
+        await pilot.press("escape")  # nothing recorded yet: leaves without asking
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), 10)
+    assert not (coach_home / "interviews").exists()
+    assert iter_attempts(coach_home) == []
+
+
+def test_coach_interview_rejects_a_bad_question_count(
+    coach_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["interview", "--questions", "0"])
+    assert exit_info.value.code == 2
+    assert "--questions: expected 1 to 20 questions" in capsys.readouterr().err
