@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from coach.core.attempts import Attempt
 from coach.core.model import Prompt, Transcript
@@ -133,10 +134,11 @@ class PracticeScreen(Screen["Take | None"]):
         """The interviewer asks the follow-up; the answer is recorded once it was asked."""
         if self.app.ctx.settings.speak_prompt:
             session.speak_and_wait(self.question or self.prompt.question)
-        self.app.call_from_thread(self.asked)
+        if not get_current_worker().is_cancelled:  # R asked again: that reading starts it
+            self.app.call_from_thread(self.asked)
 
     def asked(self) -> None:
-        if self.state == ASKING:
+        if self.state == ASKING and self.is_attached:  # not after Escape left the screen
             self.start_recording()
 
     def on_preflight_checked(self, message: PreflightChecked) -> None:
@@ -345,6 +347,8 @@ class PracticeScreen(Screen["Take | None"]):
             restart()
 
     def on_unmount(self) -> None:
+        if self.state == ASKING and self.app.ctx.settings.speak_prompt:
+            session.stop_speaking()  # left while the follow-up was being asked
         if self.recorder is not None:  # the app is closing mid-take: keep what was recorded
             self._halt()
             self._drop_streamer()
