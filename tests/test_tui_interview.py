@@ -235,3 +235,44 @@ def test_coach_interview_rejects_a_bad_question_count(
         main(["interview", "--questions", "0"])
     assert exit_info.value.code == 2
     assert "--questions: expected 1 to 20 questions" in capsys.readouterr().err
+
+
+async def test_a_follow_up_records_by_itself_once_asked_and_escape_while_asking_records_nothing(
+    coach_home: Path, speak, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The follow-up screen alone (no model): asked aloud, then recording without a key; and
+    leaving while it is being asked leaves no take behind."""
+    monkeypatch.setattr(session, "speak_and_wait", lambda text: time.sleep(0.5))
+    monkeypatch.setattr(session, "stop_speaking", lambda: None)
+    ctx = make_ctx(coach_home)
+    ctx.settings = replace(ctx.settings, speak_prompt=True)
+    audio = speak("tui-short", ["A short answer about caching."])
+    log: list[str] = []
+    app = CoachApp(ctx, recorder_factory=takes_recorder([audio, audio], log),
+                   transcriber_factory=lambda c: None)
+    prompt = ctx.prompt("caching-strategies")
+    results: list[object] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), 10)
+        app.push_screen(PracticeScreen(prompt, question=RANGE_PROBE, interview=True,
+                                       time_box=45), results.append)
+        await pilot.pause()
+        follow = app.screen
+        assert follow.state == ASKING and log == []
+        await wait_for(pilot, lambda: follow.state == RECORDING, 10)  # no key pressed
+        assert log == ["record"] and follow.query_one("#timer").answer_seconds == 45
+        await wait_for(pilot, lambda: follow.recorder.done.is_set(), 10)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: bool(results), 10)
+        take = results[0]
+        assert take.attempt.follow_up_question == RANGE_PROBE  # handed back, not reviewed
+        assert isinstance(app.screen, HomeScreen)
+
+        app.push_screen(PracticeScreen(prompt, question=WRITE_PROBE, interview=True),
+                        results.append)
+        await pilot.pause()
+        await pilot.press("escape")  # while the question is still being asked
+        await wait_for(pilot, lambda: len(results) == 2, 10)
+        await pilot.pause(1.0)  # the reading ends meanwhile: nothing may start
+    assert results[1] is None and log == ["record"]
+    assert [a.id for a in iter_attempts(coach_home)] == [take.attempt.id]

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
 PREP, RECORDING, BLOCKED, STOPPING = "prep", "recording", "blocked", "stopping"
-ASKING = "asking"
+ASKING, CLOSED = "asking", "closed"
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class PracticeScreen(Screen["Take | None"]):
             self.app.call_from_thread(self.asked)
 
     def asked(self) -> None:
-        if self.state == ASKING and self.is_attached:  # not after Escape left the screen
+        if self.state == ASKING:
             self.start_recording()
 
     def on_preflight_checked(self, message: PreflightChecked) -> None:
@@ -307,6 +307,10 @@ class PracticeScreen(Screen["Take | None"]):
         if self.state == STOPPING:
             return  # the take is being saved for analysis
         if self.state != RECORDING:
+            if self.state == ASKING:
+                self.state = CLOSED  # the follow-up being read must not start a take
+                if self.app.ctx.settings.speak_prompt:
+                    session.stop_speaking()
             self.discard_take()
             self.dismiss()
             return
@@ -347,8 +351,6 @@ class PracticeScreen(Screen["Take | None"]):
             restart()
 
     def on_unmount(self) -> None:
-        if self.state == ASKING and self.app.ctx.settings.speak_prompt:
-            session.stop_speaking()  # left while the follow-up was being asked
         if self.recorder is not None:  # the app is closing mid-take: keep what was recorded
             self._halt()
             self._drop_streamer()
