@@ -40,6 +40,9 @@ class Settings:
     new_prompts_per_day: int = 3
     live_transcript: bool = False
     speak_prompt: bool = True
+    # interview mode (issue 14): follow-ups asked at once after each answer, 0 turns them off
+    interview_follow_ups: int = 2
+    follow_up_seconds: int = 60
 
 
 @dataclass

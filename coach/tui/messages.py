@@ -114,3 +114,26 @@ class LiveWords(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, LiveWords)
+
+
+@dataclass
+class TakeAnalysed(Message):
+    """An answer of the interview round was analysed (the round picks the next follow-up)."""
+
+    attempt: Attempt
+    analysis: Analysis
+
+
+@dataclass
+class TakeFailed(Message):
+    """An answer of the interview round could not be analysed (its recording is kept)."""
+
+    error: str
+
+
+@dataclass
+class RoundWritten(Message):
+    """The interview round is over and its summary page is written."""
+
+    summary: dict[str, Any]
+    path: Any
