@@ -141,6 +141,13 @@ def finish_analysis(
         corrections=corrections,
     )
     analysis.report = str(attempt.report_path)
+    try:  # a rating given meanwhile (history/TUI) lives on disk: don't overwrite it
+        on_disk: Attempt | None = load_attempt(attempt.path)
+    except (OSError, ValueError, TypeError):
+        on_disk = None
+    rating = (on_disk.rating if on_disk else None) or attempt.rating
+    self_rating = (on_disk.self_rating if on_disk else None) or attempt.self_rating
+    analysis.self_rating = self_rating
     write_analysis(attempt, analysis.to_dict())
     previous, previous_href = _previous(ctx, attempt)
     follows = None
@@ -158,12 +165,9 @@ def finish_analysis(
     )
     write_report(attempt.report_path, html)
     state = "recovered" if attempt.state == "recovered" else "analysed"
-    try:  # a rating given meanwhile (history/TUI) lives on disk: don't overwrite it
-        rating = load_attempt(attempt.path).rating or attempt.rating
-    except (OSError, ValueError, TypeError):
-        rating = attempt.rating
     attempt = update_attempt(
-        attempt, state=state, error=None, rating=rating, recording_s=transcript.duration_s
+        attempt, state=state, error=None, rating=rating, self_rating=self_rating,
+        recording_s=transcript.duration_s,
     )
     warning = index_attempt(ctx, attempt, analysis.to_dict())
     if warning:

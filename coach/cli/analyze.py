@@ -58,6 +58,12 @@ def summary(analysis: Analysis, attempt_id: str) -> str:
     if analysis.coverage:
         cov = analysis.coverage
         lines.append(f"  key points {cov.get('covered', 0)}/{cov.get('total', 0)} covered")
+    if analysis.self_rating:
+        from coach.core.scheduler import propose_rating
+
+        measured = propose_rating(float(score.get("total", 0) or 0))
+        lines.append(f"  you rated  {analysis.self_rating.capitalize()}; the score says "
+                     f"{measured.capitalize()}")
     lines.append(f"  report     {analysis.report}")
     return "\n".join(lines)
 

@@ -20,7 +20,6 @@ from typing import Any
 from coach.errors import CoachError
 
 RATING_CHOICES = ("again", "hard", "good", "easy")
-DASHBOARD_FILE = "index.html"
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -177,22 +176,14 @@ def run_due(args: argparse.Namespace) -> int:
 
 def run_progress(args: argparse.Namespace) -> int:
     from coach.cli.common import open_context
-    from coach.core.history import open_history
+    from coach.core.progress import write_home_dashboard
 
     ctx = open_context(args)
-    try:
-        from coach.core.progress import render_dashboard, write_dashboard
-    except ImportError:
-        raise CoachError(
-            "the progress dashboard is not available in this version of coach "
-            "(coach.core.progress is missing)"
-        ) from None
-    with open_history(ctx.home) as history:
-        rows = history.dashboard_rows(dict(ctx.library().prompts))
-    path = ctx.home / DASHBOARD_FILE
     generated_at = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    write_dashboard(path, render_dashboard(rows, generated_at=generated_at))
-    print(f"Wrote the progress dashboard ({len(rows)} attempt(s)): {path}")
+    path, count = write_home_dashboard(
+        ctx.home, dict(ctx.library().prompts), generated_at=generated_at
+    )
+    print(f"Wrote the progress dashboard ({count} attempt(s)): {path}")
     return 0
 
 

@@ -224,8 +224,18 @@ WIDE_W = 540.0  # the score chart spans two columns
 PAD_L, PAD_R, PAD_T, PAD_B = 34.0, 10.0, 10.0, 22.0
 
 
-def render_dashboard(rows: list[dict[str, Any]], *, generated_at: str) -> str:
-    """The progress page: trends overall, per pillar and per prompt, and every attempt listed."""
+def render_dashboard(
+    rows: list[dict[str, Any]],
+    *,
+    generated_at: str,
+    balance: dict[str, Any] | None = None,
+    stories: dict[str, Any] | None = None,
+) -> str:
+    """The progress page: trends overall, per pillar and per prompt, and every attempt listed;
+    calibration of the user's own grades; with ``balance`` (``plan.balance(...).to_dict()``)
+    the last 14 days of practice against the plan, with ``stories`` the story bank's count."""
+    from coach.core.calibration import calibration
+
     attempts = sorted((_row_view(r) for r in rows), key=lambda r: r["sort_key"])
     by_pillar: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_prompt: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -265,12 +275,32 @@ def render_dashboard(rows: list[dict[str, Any]], *, generated_at: str) -> str:
         generated_at=generated_at,
         summary=_summary(attempts),
         chart_labels=[c[1] for c in CHARTS],
+        calibration=calibration(attempts),
+        balance=balance,
+        stories=stories,
     )
 
 
 def write_dashboard(path: Path, html: str) -> None:
     """Write the dashboard atomically with user-only permissions."""
     write_atomic(Path(path), html, mode=0o600)
+
+
+DASHBOARD_FILE = "index.html"
+
+
+def write_home_dashboard(
+    home: Path, prompts: dict[str, Any], *, generated_at: str
+) -> tuple[Path, int]:
+    """Render and write ``<home>/index.html`` from the home's history (the one way the CLI
+    and the app write it); returns its path and how many attempts it shows."""
+    from coach.core.history import open_history
+
+    with open_history(home) as history:
+        rows = history.dashboard_rows(prompts)
+    path = Path(home) / DASHBOARD_FILE
+    write_dashboard(path, render_dashboard(rows, generated_at=generated_at))
+    return path, len(rows)
 
 
 def _row_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -296,6 +326,8 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
         "hesitations_per_min": _float(row.get("hesitations_per_min")),
         "reasoning_per_min": _float(row.get("reasoning_per_min")),
         "coverage": None if coverage is None else coverage * 100.0,
+        "self_rating": row.get("self_rating"),
+        "category": row.get("category") or "",
         "report_href": safe_href(row.get("report_href")),
         "sort_key": (started, str(row.get("id", ""))),
     }
