@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from coach import __version__
 from coach.errors import CoachError
 
-COMMAND_MODULES = ("analyze", "prompts", "practice", "record", "history", "doctor")
+COMMAND_MODULES = ("analyze", "prompts", "practice", "record", "history", "doctor", "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:

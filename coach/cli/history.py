@@ -154,12 +154,12 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_due(args: argparse.Namespace) -> int:
     from coach.cli.common import open_context
     from coach.core.history import open_history
-    from coach.core.scheduler import due
+    from coach.core.plan import plan_due
 
     ctx = open_context(args)
     prompts = ctx.library().prompts
     with open_history(ctx.home) as history:
-        items = due(history, list(prompts), new_per_day=ctx.settings.new_prompts_per_day)
+        items = plan_due(history, prompts, ctx.settings.plan, ctx.settings.new_prompts_per_day)
     if args.json:
         print(json.dumps([
             {**item.to_dict(), "title": prompts[item.prompt_id].title} for item in items
@@ -181,7 +181,8 @@ def run_progress(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     generated_at = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     path, count = write_home_dashboard(
-        ctx.home, dict(ctx.library().prompts), generated_at=generated_at
+        ctx.home, dict(ctx.library().prompts), generated_at=generated_at,
+        plan=ctx.settings.plan,
     )
     print(f"Wrote the progress dashboard ({count} attempt(s)): {path}")
     return 0

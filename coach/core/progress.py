@@ -19,6 +19,7 @@ from typing import Any
 from coach.config import Settings
 from coach.core.attempts import write_atomic
 from coach.core.model import Analysis
+from coach.core.plan import Plan
 from coach.core.report import format_number, render_page, safe_href
 
 _DEFAULTS = Settings()
@@ -290,16 +291,19 @@ DASHBOARD_FILE = "index.html"
 
 
 def write_home_dashboard(
-    home: Path, prompts: dict[str, Any], *, generated_at: str
+    home: Path, prompts: dict[str, Any], *, generated_at: str, plan: Plan | None = None
 ) -> tuple[Path, int]:
     """Render and write ``<home>/index.html`` from the home's history (the one way the CLI
-    and the app write it); returns its path and how many attempts it shows."""
+    and the app write it), with the practice against ``plan`` (default: a senior loop);
+    returns its path and how many attempts it shows."""
     from coach.core.history import open_history
+    from coach.core.plan import balance
 
     with open_history(home) as history:
         rows = history.dashboard_rows(prompts)
+        bal = balance(history, prompts, plan or Plan()).to_dict()
     path = Path(home) / DASHBOARD_FILE
-    write_dashboard(path, render_dashboard(rows, generated_at=generated_at))
+    write_dashboard(path, render_dashboard(rows, generated_at=generated_at, balance=bal))
     return path, len(rows)
 
 

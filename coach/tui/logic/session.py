@@ -204,7 +204,7 @@ def write_dashboard(ctx: Context) -> Path:
     from coach.core.progress import write_home_dashboard
 
     path, _count = write_home_dashboard(
-        ctx.home, dict(ctx.library().prompts), generated_at=now_iso()
+        ctx.home, dict(ctx.library().prompts), generated_at=now_iso(), plan=ctx.settings.plan
     )
     return path
 

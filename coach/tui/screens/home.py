@@ -74,9 +74,11 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="due", exit_on_error=False)
     def load_due(self) -> None:
-        ids = [p.id for p in self.prompts]
-        per_day = self.app.ctx.settings.new_prompts_per_day
-        marks, problem = browse.due_marks(self.app.ctx.home, ids, per_day)
+        settings = self.app.ctx.settings
+        marks, problem = browse.due_marks(
+            self.app.ctx.home, self.app.ctx.library().prompts, settings.new_prompts_per_day,
+            settings.plan,
+        )
         self.post_message(DueLoaded(marks, problem))
 
     def on_due_loaded(self, message: DueLoaded) -> None:
