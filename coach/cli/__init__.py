@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from coach import __version__
 from coach.errors import CoachError
 
-COMMAND_MODULES = ("analyze", "prompts", "practice", "record", "history", "doctor", "plan")
+COMMAND_MODULES = (
+    "analyze", "prompts", "practice", "record", "history", "doctor", "plan", "stories",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

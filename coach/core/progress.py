@@ -298,12 +298,18 @@ def write_home_dashboard(
     returns its path and how many attempts it shows."""
     from coach.core.history import open_history
     from coach.core.plan import balance
+    from coach.core.stories import RECOMMENDED_COUNT, load_stories, theme_gaps
+    from coach.paths import user_stories_dir
 
     with open_history(home) as history:
         rows = history.dashboard_rows(prompts)
         bal = balance(history, prompts, plan or Plan()).to_dict()
+    bank = load_stories(user_stories_dir(Path(home)))
+    stories = {"count": len(bank.stories), "recommended": RECOMMENDED_COUNT,
+               "gaps": [t for t, _n in theme_gaps(prompts.values(), bank.stories)]}
     path = Path(home) / DASHBOARD_FILE
-    write_dashboard(path, render_dashboard(rows, generated_at=generated_at, balance=bal))
+    write_dashboard(path, render_dashboard(rows, generated_at=generated_at, balance=bal,
+                                           stories=stories))
     return path, len(rows)
 
 

@@ -114,3 +114,11 @@ class LiveWords(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, LiveWords)
+
+
+@dataclass
+class StoriesFound(Message, bubble=False):
+    """The user's stories that fit a behavioral prompt (title, shared themes), best first."""
+
+    stories: list[tuple[str, tuple[str, ...]]]
+    problem: str | None = None

@@ -181,6 +181,15 @@ def self_rate(ctx: Context, attempt: Attempt, rating: str) -> Attempt:
     return load_attempt(attempt.path)
 
 
+def fitting_stories(ctx: Context, prompt: Prompt) -> list[tuple[str, tuple[str, ...]]]:
+    """(title, shared themes) of the user's stories that fit ``prompt``, best fit first."""
+    from coach.core.stories import fits, load_stories, stories_for
+    from coach.paths import user_stories_dir
+
+    bank = load_stories(user_stories_dir(ctx.home))
+    return [(s.title, fits(s, prompt)) for s in stories_for(prompt, bank.stories)]
+
+
 def open_in_browser(path: Path) -> None:
     """Open a local file (report, dashboard, folder) in the user's browser or file manager."""
     if not path.exists():
