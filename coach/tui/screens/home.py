@@ -86,7 +86,7 @@ class HomeScreen(Screen[None]):
             self.history_problem = message.problem
             self.notify(f"{message.problem}\n{DOCTOR_HINT}", title="History", severity="error",
                         timeout=15)
-        if message.marks != self.marks:
+        if list(message.marks.items()) != list(self.marks.items()):  # the order matters too
             self.marks = message.marks
             self.refresh_list()
 
