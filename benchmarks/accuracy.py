@@ -352,7 +352,7 @@ def score_clip(score: Score, run: Run, truth: dict, plain: Run | None = None) ->
             score.found_text[w["filler_text"]] += 1
         else:
             score.missed_fillers.append(f"{run.clip}: {w['filler_text']!r}")
-            if w["kind"] == "hesitation":
+            if w["kind"] == "hesitation" and truth.get("speech_spans"):
                 a, b = truth["speech_spans"][w["part"]]
                 heard = " ".join(x.text for x in run.words if a - 0.3 <= x.start < b + 0.3)
                 score.missed_hesitations.append((run.clip, fid, heard))

@@ -62,11 +62,15 @@ def test_the_json_has_every_documented_field() -> None:
         "extra",
     ):
         assert key in data, key
-    assert set(data["words"][0]) == {"text", "start", "end", "prob", "filler", "marker"}
+    assert set(data["words"][0]) == {
+        "text", "start", "end", "prob", "filler", "marker", "hedge"}
     assert set(data["fillers"][0]) >= {"text", "kind", "start", "end", "word_index"}
     assert set(data["pauses"][0]) >= {"start", "end", "duration", "kind"}
     assert set(data["reasoning"]) == {"count", "per_min", "markers", "thirds"}
-    assert set(data["score"]) == {"total", "verdict", "components"}
+    assert set(data["score"]) == {
+        "total", "content", "delivery", "gap", "verdict", "change", "components"}
+    assert set(data["hedges"]) == {"count", "per_min", "items"}
+    assert isinstance(data["red_flags"], list) and isinstance(data["repetition"], list)
     assert set(data["extra"]) >= {"pace", "filler_stats", "stretched_words", "corrections"}
     assert set(data["extra"]["pace"]) >= {
         "time_to_first_word_s",
@@ -143,7 +147,7 @@ def test_silence_is_no_speech_with_score_zero() -> None:
 
 
 def test_corrections_unmark_and_mark_fillers() -> None:
-    t = transcript("It was, like, a queue. We basically batch the writes.")
+    t = transcript("It was, like, really slow. We basically batch the writes.")
     a = analyze(t)
     assert [f.text for f in a.fillers] == ["like", "basically"]
     like_i = a.fillers[0].word_index

@@ -29,10 +29,10 @@ def test_disfluent_recording_finds_the_uh_and_the_um(shared_audio: Path, coach_h
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     hesitations = [f for f in data["fillers"] if f["kind"] == "hesitation"]
-    texts = sorted(f["text"].lower().strip(",.") for f in hesitations)
-    assert texts == ["uh", "um"]
-    uh = next(f for f in hesitations if f["text"].lower().startswith("uh"))
-    um = next(f for f in hesitations if f["text"].lower().startswith("um"))
+    # Exactly the two said, each where it was said; the model may spell a hesitation sound
+    # another way ("erm" for the "um"): it is still that hesitation.
+    assert len(hesitations) == 2, hesitations
+    uh, um = sorted(hesitations, key=lambda f: f["start"])
     assert 1.5 < uh["start"] < 3.5
     assert 9.5 < um["start"] < 12.0
     for key in ("audio", "duration_s", "speech_s", "transcript", "words", "pauses", "wpm",

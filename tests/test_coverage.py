@@ -83,6 +83,8 @@ def test_coverage_json_shape_and_hits_show_the_spoken_words() -> None:
         "text": "point 0",
         "covered": True,
         "hits": ["consistent um hashing"],
+        "weight": 1,
+        "why": "",
     }
     assert cov["points"][1]["covered"] is False and cov["points"][1]["hits"] == []
 
@@ -180,3 +182,20 @@ def over_match(library, same_pillar: bool) -> tuple[int, int]:
 def test_strong_answers_do_not_cover_prompts_of_other_pillars(library) -> None:
     hits, total = over_match(library, same_pillar=False)
     assert hits / total < 0.05, f"{hits}/{total} unrelated key points covered"
+
+
+def test_a_point_made_in_other_words_is_covered_but_scattered_words_are_not() -> None:
+    from coach.core.model import KeyPoint, Prompt
+
+    p = Prompt(
+        "t", "T", "system-design", "senior", "Q?", 10, 60,
+        key_points=(KeyPoint("hash", "Hash indexes give constant time equality lookups only",
+                             ("o of one",)),),
+    )
+    said = words("a hash index does lookups by equality in constant time and nothing else")
+    cov = check_coverage(said, p)
+    assert cov["covered"] == 1
+    assert cov["points"][0]["hits"] == ["hash ... index ... lookups ... equality ... constant"]
+    filler = " ".join(["we talked about the weather and lunch plans"] * 6)
+    scattered = words(f"the hash was wrong {filler} then time ran out {filler} equality")
+    assert check_coverage(scattered, p)["covered"] == 0

@@ -387,3 +387,25 @@ def test_missing_database_is_rebuilt_from_the_folders_on_open(coach_home):
         assert [r["id"] for r in history.list_attempts()] == [a.id for a in attempts]
     with open_history(coach_home) as history:
         assert history.recovered == 0  # only once, when the file was missing
+
+
+def test_content_delivery_and_gap_of_a_real_analysis_are_stored(coach_home):
+    from coach.core.analysis import analyze
+    from coach.core.model import KeyPoint, Prompt
+    from tests.support.spoken import transcript_of
+
+    prompt = Prompt("p", "Index", "system-design", "senior", "Which index?", 5, 60,
+                    key_points=(KeyPoint("range", "range scans", ("range scan",)),))
+    analysis = analyze(transcript_of(
+        "I would pick a B-tree, because a range scan needs sorted keys, which a hash index "
+        "cannot give. The trade-off is write cost, instead of faster point lookups."
+    ), prompt=prompt)
+    attempt = new_attempt(coach_home, "p")
+    write_analysis(attempt, analysis.to_dict())
+    attempt = update_attempt(attempt, state="analysed")
+    with open_history(coach_home) as history:
+        history.record_attempt(attempt, analysis.to_dict())
+        row = history.get(attempt.id)
+    assert row["content"] == analysis.score["content"]
+    assert row["delivery"] == analysis.score["delivery"]
+    assert row["gap"] == analysis.score["gap"] in ("knowledge", "communication", "both", "none")

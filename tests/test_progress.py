@@ -118,7 +118,14 @@ def test_report_with_previous_shows_the_comparison() -> None:
     assert page.by_id("comparison") is not None
     assert "Compared with your previous attempt" in text
     assert "../20261121-101500-btree-vs-hash/report.html" in page.links
-    assert re.search(r"Score\s+80\s*/100\s+98\s*/100\s+\+18 better", text)
+    before, after = first.score, second.score
+    assert re.search(rf"Score\s+{before['total']}\s*/100\s+{after['total']}\s*/100\s+"
+                     rf"\+{after['total'] - before['total']} better", text)
+    # content and delivery are compared apart, in the table and beside the headline score
+    assert re.search(rf"Content\s+{before['content']}\s*/100\s+{after['content']}\s*/100", text)
+    assert re.search(rf"Delivery\s+{before['delivery']}\s*/100\s+{after['delivery']}\s*/100",
+                     text)
+    assert f"content {before['content']} → {after['content']}" in text
     assert re.search(r"Long pauses\s+2\s+0\s+−2 better", text)
     assert "Newly covered (1) B-tree inserts cost page writes" in text
     assert "So um" in text  # the deleted words of the previous answer, shown in the alignment
@@ -137,7 +144,10 @@ def test_dashboard_lists_every_attempt_with_trend_charts() -> None:
     overall = re.search(r'<section id="overall".*?</section>', html, re.DOTALL).group(0)
     for key in ("score", "fillers_per_min", "wpm", "reasoning_per_min", "coverage"):
         assert f'data-metric="{key}"' in overall
-    assert overall.count("<circle") == 9 * 4 + 6  # coverage: behavioral answers have none
+    for key in ("content", "delivery"):
+        assert f'data-metric="{key}"' in overall
+    assert overall.count("<circle") == 9 * 6 + 6  # coverage: behavioral answers have none
+    assert re.search(r"88\s+88\s+86\s+none", page.visible_text)  # score, content, delivery, gap
     pillars = [a["data-pillar"] for t, a in page.tags if "data-pillar" in a]
     assert pillars == ["behavioral", "coding", "system-design"]
     prompts = [a["data-prompt"] for t, a in page.tags if "data-prompt" in a]

@@ -142,7 +142,8 @@ def test_report_shows_score_bands_sources_key_points_and_follow_ups(
     assert "Not mentioned" in text  # the missed point ("write amplification" was not said)
     for question in prompt.follow_ups:
         assert question in text
-    assert "Good answer (80/100)" in text
+    verdict = make_analysis(prompt=prompt).score["verdict"]
+    assert verdict.startswith("Strong answer") and verdict in text
 
 
 def test_timeline_is_inline_svg_with_speech_pauses_and_fillers(report: str) -> None:
@@ -307,3 +308,44 @@ def test_words_held_over_a_second_are_marked() -> None:
     assert held == [word["text"]]
     assert "1 held word" in Page(html).visible_text
     assert [a.get("class") for t, a in Page(html).tags if t == "rect"].count("pause stretched") == 1
+
+
+def test_report_shows_both_scores_the_gap_red_flags_hedges_and_why_a_point_matters() -> None:
+    from coach.core.analysis import analyze
+    from coach.core.model import KeyPoint
+    from tests.support.spoken import transcript_of
+
+    story = Prompt(
+        id="led", title="A migration you led", pillar="behavioral", level="staff",
+        question="Tell me about a migration you led.", prep_seconds=10, answer_seconds=120,
+        key_points=(
+            KeyPoint("plan", "Plan: dual writes and rollback", ("dual write", "rollback"),
+                     why="Shows the candidate made it safe to undo", weight=3),
+            KeyPoint("old", "Why the old system had to go", ("the old queue",)),
+        ),
+    )
+    text = (
+        "I was put in charge of moving us off the old queue. I think the plan was solid. The "
+        "other teams just wouldn't do their part. I sent the guide and they ignored it, they "
+        "always had some excuse. The payments team dragged their feet and tried to pin the "
+        "outage on my design. Maybe it moved over, I'm not sure, I had changed teams by then."
+    )
+    analysis = analyze(transcript_of(text), prompt=story)
+    html = render_report(analysis, prompt=story, recording_href="recording.wav")
+    page = Page(html)
+    visible = page.visible_text
+    score = analysis.score
+    assert page.by_id("score-content") is not None and page.by_id("score-delivery") is not None
+    assert f"{score['content']} content" in visible and f"{score['delivery']} delivery" in visible
+    assert score["gap"] in ("both", "communication") and page.by_id("gap") is not None
+    assert ("Knowledge and communication gaps" if score["gap"] == "both"
+            else "Communication gap") in visible
+    flags = {f["id"]: f for f in analysis.red_flags}
+    assert "blames-others" in flags and flags["blames-others"]["text"] in visible
+    seek = [a for t, a in page.tags if t == "span" and a.get("class") == "seek"]
+    assert seek and all(a.get("data-i", "").isdigit() for a in seek)
+    assert "why it matters: Shows the candidate made it safe to undo" in visible
+    assert re.search(r'class="hl h"><span class="w h"[^>]*>I</span> <span class="w h"[^>]*>'
+                     r"think</span>", html)
+    assert f"Hedges: {analysis.hedges['count']}" in visible
+    assert "Content" in visible and "Delivery" in visible and "Trade-offs" in visible

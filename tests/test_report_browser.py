@@ -229,12 +229,13 @@ def test_dashboard_in_the_browser(browser: Browser, tmp_path: Path):
     assert errors(page.console) == [] and page.csp_violations() == []
     assert_local_only(page.requests)
     assert page.evaluate("document.querySelectorAll('#attempts tbody tr').length") == 9
-    assert page.evaluate("document.querySelectorAll('#overall svg').length") == 5
+    # score, content, delivery, fillers, pace, reasons, key points
+    assert page.evaluate("document.querySelectorAll('#overall svg').length") == 7
     # every point links to an existing report, and the points are drawn inside their chart
     hrefs = page.evaluate(
         "[...document.querySelectorAll('#overall a')].map(a => a.href.baseVal || a.href)"
     )
-    assert len(hrefs) == 9 * 4 + 6
+    assert len(hrefs) == 9 * 6 + 6
     for href in set(hrefs):
         assert (path.parent / href).is_file()
     inside = page.evaluate(
@@ -252,3 +253,28 @@ def test_dashboard_in_the_browser(browser: Browser, tmp_path: Path):
     if os.environ.get("COACH_DOCS_SCREENSHOTS"):
         DOCS.mkdir(exist_ok=True)
         page.screenshot(DOCS / "dashboard.png", width=1000)
+
+
+def test_clicking_a_red_flags_evidence_plays_the_words_that_show_it(browser: Browser, tmp_path):
+    from coach.core.analysis import analyze
+    from tests.support.spoken import transcript_of
+    from tests.test_red_flags import BLAMING, prompt
+
+    story = prompt("behavioral", "staff")
+    analysis = analyze(transcript_of(BLAMING), prompt=story)
+    write_tone(tmp_path / "recording.wav", analysis.duration_s)
+    path = tmp_path / "report.html"
+    write_report(path, render_report(analysis, prompt=story, recording_href="recording.wav"))
+    page = browser.open(path)
+    page.evaluate(
+        "new Promise(r => { const a = document.getElementById('player');"
+        " if (a.readyState >= 1) r(); else a.addEventListener('loadedmetadata', r); })"
+    )
+    blame = next(f for f in analysis.red_flags if f["id"] == "blames-others")
+    state = page.evaluate(
+        "(() => { const e = document.querySelector('[data-flag=\"blames-others\"] .seek');"
+        " e.click(); const a = document.getElementById('player'); a.pause();"
+        " return a.currentTime; })()"
+    )
+    assert abs(state - blame["evidence"][0]["start"]) < 0.05
+    assert errors(page.console) == [] and page.csp_violations() == []

@@ -103,3 +103,12 @@ def test_rating_an_attempt_schedules_its_prompt_and_survives_a_rebuild(coach_hom
         history.rebuild(coach_home)
         rebuilt = get_card(history, "btree-vs-hash")
     assert rebuilt is not None and rebuilt.due == card.due
+
+
+def test_the_proposed_rating_follows_content() -> None:
+    """Fluent but off the question: Again. Known but said badly: Good, not Easy."""
+    assert propose_rating({"total": 49, "content": 80, "delivery": 100}) == "again"
+    assert propose_rating({"total": 62, "content": 92, "delivery": 40}) == "good"
+    assert propose_rating({"total": 90, "content": 92, "delivery": 85}) == "easy"
+    assert propose_rating({"total": 58, "content": 45, "delivery": 95}) == "hard"
+    assert propose_rating({"total": 70}) == "good"  # an older score without content

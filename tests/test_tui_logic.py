@@ -90,6 +90,34 @@ class TestReview:
         ]
         assert review.proposed_rating(analysis) in review.RATINGS
 
+    def test_review_shows_both_scores_flags_hedges_and_why(self) -> None:
+        from tests.support.spoken import transcript_of
+
+        prompt = Prompt(
+            "idx", "Index", "system-design", "senior", "Which index?", 5, 120,
+            key_points=(KeyPoint("range", "range scans", ("range scan",),
+                                 why="the table is read by time ranges", weight=3),
+                        KeyPoint("hash", "hash lookups", ("hash",))),
+        )
+        text = ("I think maybe a hash index, I guess, is probably fine for this? I'm not "
+                "totally sure, it kind of depends. Maybe a hash could work, I think, probably, "
+                "for lookups of one user. Hopefully either one is okay, probably, I guess.")
+        analysis = analyze(transcript_of(text), prompt=prompt)
+        cards = {c.title: c for c in review.cards(analysis)}
+        assert cards["Content"].value == f"{analysis.score['content']}/100"
+        assert cards["Delivery"].value == f"{analysis.score['delivery']}/100"
+        assert cards["Score"].note == review.GAP_NOTES[analysis.score["gap"]]
+        assert cards["Score"].band == "bad"
+        assert int(cards["Hedges"].value) == analysis.hedges["count"] >= 8
+        assert any(t.hedge for t in review.tokens(analysis))
+        missed = [p for p in review.checklist(analysis) if not p.covered]
+        assert missed and missed[0].why == "the table is read by time ranges"
+        flag_texts = [f.text for f in review.flags(analysis)]
+        assert any(t.startswith("No decision") for t in flag_texts)
+        assert review.verdict_line(analysis).startswith("Needs work")
+        # content decides the proposed rating: a hedged non-answer comes back tomorrow
+        assert review.proposed_rating(analysis) == "again"
+
     def test_correction_toggles_and_undoes(self) -> None:
         analysis, transcript, prompt = _analysis()
         um = review.tokens(analysis)[1]

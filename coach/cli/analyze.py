@@ -47,6 +47,8 @@ def summary(analysis: Analysis, attempt_id: str) -> str:
     lines = [
         f"{Path(analysis.audio).name}  (attempt {attempt_id})",
         f"  score      {score.get('total', 0):.0f}/100  {score.get('verdict', '')}",
+        f"             content {score.get('content', 0):.0f}/100, delivery "
+        f"{score.get('delivery', 0):.0f}/100, gap: {score.get('gap', 'none')}",
         f"  duration   {analysis.duration_s:.1f} s, speaking {analysis.speech_s:.1f} s, "
         f"{analysis.wpm:.0f} wpm",
         f"  fillers    {len(analysis.fillers)} ({stats.get('per_min', 0):.1f}/min; "
@@ -55,9 +57,20 @@ def summary(analysis: Analysis, attempt_id: str) -> str:
         f"  reasoning  {analysis.reasoning.get('count', 0)} markers "
         f"({analysis.reasoning.get('per_min', 0):.1f}/min)",
     ]
+    hedges = analysis.hedges or {}
+    lines.append(f"  hedges     {hedges.get('count', 0)} ({hedges.get('per_min', 0):.1f}/min)")
+    if analysis.repetition:
+        leaned = ", ".join(f"{r['text']} x{r['count']}" for r in analysis.repetition[:4])
+        lines.append(f"  leaned on  {leaned}")
     if analysis.coverage:
         cov = analysis.coverage
         lines.append(f"  key points {cov.get('covered', 0)}/{cov.get('total', 0)} covered")
+        for point in cov.get("points", []):
+            if not point.get("covered"):
+                why = f" ({point['why']})" if point.get("why") else ""
+                lines.append(f"    missed   {point.get('text', '')}{why}")
+    for flag in analysis.red_flags:
+        lines.append(f"  red flag   {flag.get('text', flag.get('id', ''))}")
     if analysis.self_rating:
         from coach.core.scheduler import propose_rating
 

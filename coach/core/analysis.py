@@ -13,11 +13,14 @@ from typing import Any
 
 from coach.config import Settings
 from coach.core import coverage as coverage_mod
+from coach.core import hedges as hedges_mod
 from coach.core import pace as pace_mod
 from coach.core import reasoning as reasoning_mod
+from coach.core import red_flags as red_flags_mod
 from coach.core import scoring
 from coach.core.fillers import detect_fillers, filler_word_indices, hesitation_form, normalize
 from coach.core.model import Analysis, Filler, Pause, Prompt, Transcript, Word
+from coach.core.repetition import find_repetition
 
 CLUSTER_GAP_S = 5.0  # fillers closer than this belong to one cluster
 CLUSTER_MIN = 3  # ... and a cluster needs at least this many
@@ -91,8 +94,11 @@ def analyze(
     settings: Settings = Settings(),  # noqa: B008 - frozen dataclass, safe as a default
     audio: str = "",
     corrections: Sequence[dict] = (),
+    pitch: dict[str, Any] | None = None,
 ) -> Analysis:
-    """Measure one answer: fillers, pace, pauses, reasoning, coverage and the score."""
+    """Measure one answer: fillers, pace, pauses, reasoning, coverage, hedges, repetition,
+    red flags and the two scores. ``pitch`` is the pitch JSON measured from the recording
+    (None when it was not measured: pitch variety is then left out of delivery)."""
     words = list(transcript.words)
     fillers = detect_fillers(words, settings)
     fillers, applied = apply_corrections(fillers, words, corrections)
@@ -114,9 +120,15 @@ def analyze(
     cov = coverage_mod.check_coverage(words, prompt, filler_idx, stream) if prompt else None
     content_words = sum(1 for i in pace_mod.spoken_words(words) if i not in filler_idx)
     no_speech = transcript.no_speech or content_words == 0
+    hedge_items = hedges_mod.find_hedges(words, filler_idx, stream)
+    hedges = hedges_mod.summarize(hedge_items, pace.talking_s)
+    hedge_idx = {k for h in hedge_items for k in range(h["word_index"], h["last_index"] + 1)}
+    repetition = find_repetition(words, prompt)
+    flags = [] if no_speech else red_flags_mod.detect(words, stream, prompt, filler_idx)
     metrics = None
     if not no_speech:
         gaps = sum(p.kind == "gap" for p in pace.pauses)
+        spread = (pitch or {}).get("spread_semitones")
         metrics = scoring.Metrics(
             wpm=pace.wpm,
             hesitations_per_min=_rate(sum(f.kind == "hesitation" for f in fillers), minutes),
@@ -124,9 +136,16 @@ def analyze(
             reasoning_per_min=_rate(len(markers), minutes),
             reasoning_count=len(markers),
             long_pauses_per_min=_rate(gaps, minutes),
-            coverage_ratio=cov["ratio"] if cov else None,
+            coverage_ratio=cov.get("weighted_ratio", cov["ratio"]) if cov else None,
             answer_length_s=pace.answer_length_s,
             answer_seconds=answer_seconds,
+            hedges_per_min=_rate(len(hedge_items), minutes),
+            hedges_per_100_words=100.0 * len(hedge_items) / content_words,
+            repetition_per_min=_rate(sum(max(0, r["count"] - 2) for r in repetition), minutes),
+            pitch_spread_semitones=float(spread) if isinstance(spread, int | float) else None,
+            flags=frozenset(f["id"] for f in flags),
+            applicable_flags=red_flags_mod.applicable(prompt),
+            missed_point=_heaviest_missed(cov),
         )
     word_rows = [
         {
@@ -136,6 +155,7 @@ def analyze(
             "prob": _r(w.prob),
             "filler": i in filler_idx,
             "marker": i in marker_idx,
+            "hedge": i in hedge_idx,
         }
         for i, w in enumerate(words)
     ]
@@ -172,7 +192,19 @@ def analyze(
         prompt_id=prompt.id if prompt else None,
         no_speech=no_speech,
         extra=extra,
+        red_flags=flags,
+        hedges=hedges,
+        repetition=repetition,
+        pitch=pitch,
     )
+
+
+def _heaviest_missed(cov: dict[str, Any] | None) -> str:
+    """The text of the most important key point left out (first of the heaviest), or ""."""
+    missed = [p for p in (cov or {}).get("points", []) if not p["covered"]]
+    if not missed:
+        return ""
+    return max(missed, key=lambda p: p.get("weight", 1))["text"]
 
 
 def _rate(n: int, minutes: float) -> float:

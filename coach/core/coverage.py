@@ -20,6 +20,20 @@ from coach.core.model import Prompt, Word
 
 # At most this many other words may sit between two words of a phrase ("range of queries").
 MAX_GAP = 1
+# A point is also made "in other words" when most of its own text's content words come up
+# close together: this many terms of the answer hold at least this share of them.
+WINDOW_TERMS = 40
+IN_OTHER_WORDS = 0.6
+# Words that carry no content of their own (also the stop words of ``repetition``).
+_STOP_TEXT = """a an the and or but so if then than that this these those there here it its it's
+    is are was were be been being am i i'm i'd i've i'll me my we we're we'd we've our us you
+    you're your they they're their them he she his her him of to in on at by for with from as
+    into about up down out over under off not no do does did done don't doesn't didn't have has
+    had can can't could would should will won't just also very really what which who whom when
+    where why how all any some each every more most other such one two only own same too s t
+    because like well yeah okay ok right get got go going gone make made say said see thing
+    things way lot kind sort know mean think even still much many first then now"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 _SPLIT = re.compile(r"[\s/\-–—_]+")
 _IS_CONTRACTIONS = frozenset(
     ["that", "it", "what", "there", "here", "let", "he", "she", "who", "where", "how"]
@@ -227,13 +241,54 @@ def check_coverage(
                 spoken = _spoken(terms, texts, span)
                 if spoken not in hits:
                     hits.append(spoken)
-        points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits})
+        if not hits:
+            hits = _said_otherwise(stream, kp.text, texts)
+        points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits,
+                       "weight": kp.weight, "why": kp.why})
     covered = sum(p["covered"] for p in points)
     total = len(points)
+    weight = sum(p["weight"] for p in points)
     return {
         "prompt_id": prompt.id,
         "covered": covered,
         "total": total,
         "ratio": round(covered / total, 3) if total else 0.0,
+        # what the content score uses: a must-have point (weight 3) counts three times
+        "weighted_ratio": round(sum(p["weight"] for p in points if p["covered"]) / weight, 3)
+        if weight else 0.0,
         "points": points,
     }
+
+
+def _content_stems(text: str) -> frozenset[str]:
+    return frozenset(t.stem for t in terms_of(text) if t.raw not in STOP_WORDS and len(t.raw) > 2)
+
+
+def _said_otherwise(stream: Stream, point_text: str, words: Sequence[str]) -> list[str]:
+    """The point made in the answer's own words: ``IN_OTHER_WORDS`` of the content words of
+    the point's text within ``WINDOW_TERMS`` terms. Returns the words that matched (as one
+    hit), or [] . One pass with a sliding count, so a long answer stays fast."""
+    want = _content_stems(point_text)
+    if len(want) < 3:
+        return []  # too few words to tell a point from a coincidence
+    need = IN_OTHER_WORDS * len(want)
+    stems = stream.stems
+    inside: dict[str, int] = {}
+    for i, st in enumerate(stems):
+        if st in want:
+            inside[st] = inside.get(st, 0) + 1
+        old = i - WINDOW_TERMS
+        if old >= 0 and stems[old] in want:
+            inside[stems[old]] -= 1
+            if not inside[stems[old]]:
+                del inside[stems[old]]
+        if len(inside) >= need:
+            first = max(0, i - WINDOW_TERMS + 1)
+            seen: list[str] = []
+            for t in stream.terms[first : i + 1]:
+                raw = (words[t.word_index] if words and t.word_index >= 0 else t.raw)
+                raw = raw.strip().strip(_STRIP).lower()
+                if t.stem in want and raw not in seen:
+                    seen.append(raw)
+            return [" ... ".join(seen)]
+    return []

@@ -27,10 +27,14 @@ _DEFAULTS = Settings()
 # key, label, unit, which way is better: "up", "down", or "band" (closer to the target band).
 METRICS: tuple[tuple[str, str, str, str], ...] = (
     ("score", "Score", "/100", "up"),
+    ("content", "Content", "/100", "up"),
+    ("delivery", "Delivery", "/100", "up"),
     ("wpm", "Pace", "wpm", "band"),
     ("fillers_per_min", "Fillers", "/min", "down"),
     ("hesitations_per_min", "Hesitations", "/min", "down"),
     ("reasoning_per_min", "Reasoning markers", "/min", "up"),
+    ("hedges_per_min", "Hedges", "/min", "down"),
+    ("red_flags", "Red flags", "", "down"),
     ("coverage", "Key-point coverage", "%", "up"),
     ("long_pauses", "Long pauses", "", "down"),
     ("duration_s", "Length", "s", "none"),
@@ -58,6 +62,10 @@ def metrics_of(analysis: Analysis) -> dict[str, float | None]:
     coverage = analysis.coverage.get("ratio") if analysis.coverage else None
     return {
         "score": _float(analysis.score.get("total")),
+        "content": _float(analysis.score.get("content")),
+        "delivery": _float(analysis.score.get("delivery")),
+        "hedges_per_min": _float((analysis.hedges or {}).get("per_min")),
+        "red_flags": float(len(analysis.red_flags)) if analysis.hedges is not None else None,
         "wpm": float(analysis.wpm),
         "fillers_per_min": float(per_min),
         "hesitations_per_min": float(hesitations) / minutes if minutes else 0.0,
@@ -79,7 +87,8 @@ def _verdict(key: str, direction: str, before: float | None, after: float | None
     """"better", "worse" or "same" for a change, given which way is better for this metric."""
     if before is None or after is None:
         return "same"
-    tolerance = {"score": 1.0, "wpm": 3.0, "coverage": 0.001, "duration_s": 1.0}.get(key, 0.1)
+    tolerance = {"score": 1.0, "content": 1.0, "delivery": 1.0, "wpm": 3.0, "coverage": 0.001,
+                 "duration_s": 1.0}.get(key, 0.1)
     if direction == "band":
         low, high = BANDS[key]
         distance_before = max(low - before, before - high, 0.0)
@@ -117,8 +126,8 @@ def compare(a: Analysis, b: Analysis) -> dict[str, Any]:
     metrics = []
     for key, label, unit, direction in METRICS:
         x, y = before[key], after[key]
-        if key == "coverage" and x is None and y is None:
-            continue
+        if key in OPTIONAL and x is None and y is None:
+            continue  # neither attempt measured it (no prompt; scored before issue 13)
         scale = 100.0 if key == "coverage" else 1.0
         metrics.append(
             {
@@ -149,8 +158,17 @@ def compare(a: Analysis, b: Analysis) -> dict[str, Any]:
         {"op": op, "before": " ".join(words_a[i1:i2]), "after": " ".join(words_b[j1:j2])}
         for op, i1, i2, j1, j2 in opcodes
     ]
+    by_key = {m["key"]: m for m in metrics}
     return {
         "metrics": metrics,
+        # content and delivery compared apart: "knew more" and "said it better" are two things
+        "sides": [
+            {"label": by_key[k]["label"], "before": by_key[k]["before"],
+             "after": by_key[k]["after"], "delta": by_key[k]["delta"],
+             "verdict": by_key[k]["verdict"]}
+            for k in ("content", "delivery")
+            if k in by_key and by_key[k]["delta"] is not None
+        ],
         "key_points": _key_point_changes(a.coverage, b.coverage),
         "alignment": alignment,
         "similarity": similarity,
@@ -159,6 +177,7 @@ def compare(a: Analysis, b: Analysis) -> dict[str, Any]:
     }
 
 
+OPTIONAL = frozenset({"coverage", "content", "delivery", "hedges_per_min", "red_flags"})
 MAX_ALIGN_WORK = 4_000_000  # words(a) x words(b): two ~13-minute answers; bounds the worst case
 MIN_ANCHOR_WORDS = 3  # shorter common runs between changes ("so I", "of") are coincidence
 
@@ -214,6 +233,8 @@ def _key_point_changes(
 
 CHARTS: tuple[tuple[str, str, str], ...] = (
     ("score", "Score", "up"),
+    ("content", "Content", "up"),
+    ("delivery", "Delivery", "up"),
     ("fillers_per_min", "Fillers / min", "down"),
     ("wpm", "Pace (wpm)", "band"),
     ("reasoning_per_min", "Reasons / min", "up"),
@@ -331,6 +352,9 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
         "when": label,
         "day": day,
         "score": _float(row.get("score")),
+        "content": _float(row.get("content")),
+        "delivery": _float(row.get("delivery")),
+        "gap": row.get("gap") or "",
         "wpm": _float(row.get("wpm")),
         "fillers_per_min": _float(row.get("fillers_per_min")),
         "hesitations_per_min": _float(row.get("hesitations_per_min")),
@@ -372,7 +396,7 @@ def _summary(attempts: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def _nice_range(values: list[float], key: str) -> tuple[float, float, float]:
     """Axis limits and grid step on round numbers, covering the data and any target band."""
-    if key in ("score", "coverage"):
+    if key in ("score", "coverage", "content", "delivery"):
         return 0.0, 100.0, 25.0
     band = list(BANDS[key]) if key in BANDS else []
     low, high = min(values + band), max(values + band)

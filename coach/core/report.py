@@ -171,6 +171,9 @@ def render_report(
         "timeline": timeline(analysis),
         "score": _score_view(analysis.score),
         "coverage": analysis.coverage,
+        "flags": _flags_view(analysis),
+        "hedges": analysis.hedges or {"count": 0, "per_min": 0.0, "items": []},
+        "repetition": analysis.repetition,
         "comparison": comparison,
         "data": json_for_script(
             {
@@ -203,6 +206,7 @@ def _word_view(index: int, word: dict[str, Any]) -> dict[str, Any]:
         "prob": prob,
         "filler": bool(word.get("filler")),
         "marker": bool(word.get("marker")),
+        "hedge": bool(word.get("hedge")),
         "unsure": prob < 0.5,
     }
 
@@ -242,13 +246,14 @@ def _held_words(words: list[dict[str, Any]], stretched: list[Any]) -> set[int]:
 
 
 def _group_phrases(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Join runs of filler words ("you know") or marker words ("instead of") into one
-    highlighted phrase, so a two-word marker reads as one chip rather than two."""
+    """Join runs of filler words ("you know"), marker words ("instead of") or hedge words
+    ("I'm not sure") into one highlighted phrase, so a two-word marker reads as one chip."""
     grouped: list[dict[str, Any]] = []
     for item in items:
         tag = None
         if item["kind"] == "word":
-            tag = "f" if item["filler"] else "m" if item["marker"] else None
+            tag = ("f" if item["filler"] else "m" if item["marker"]
+                   else "h" if item["hedge"] else None)
         last = grouped[-1] if grouped else None
         if tag and last and last["kind"] == "phrase" and last["tag"] == tag:
             last["words"].append(item)
@@ -343,6 +348,9 @@ UNITS = {
     "Long pauses": "per min",
     "Key points": "%",
     "Time box": "s",
+    "Hedging": "per min",
+    "Repetition": "per min",
+    "Pitch variety": "semitones",
 }
 
 
@@ -355,14 +363,59 @@ def _score_view(score: dict[str, Any]) -> dict[str, Any]:
         share = points / max_points if max_points else 0.0
         rating = "good" if share >= 0.8 else "fair" if share >= 0.5 else "weak"
         unit = UNITS.get(str(comp.get("name")), "")
-        components.append({**comp, "share": share, "rating": rating, "unit": unit})
+        shown = format_number(comp.get("value"))
+        if comp.get("band") == "no red flag":  # a yes/no component: say which
+            shown, unit = ("no red flag" if comp.get("value") else "red flag"), ""
+        components.append({**comp, "share": share, "rating": rating, "unit": unit,
+                           "shown": shown})
     total = score.get("total")
+    sides = [
+        {"name": side.capitalize(), "key": side, "value": score.get(side),
+         "rating": _rating(score.get(side)),
+         "components": [c for c in components if c.get("side", "delivery") == side]}
+        for side in ("content", "delivery") if score.get(side) is not None
+    ]
     return {
         "total": total,
         "verdict": score.get("verdict", ""),
         "components": components,
-        "rating": "good" if (total or 0) >= 75 else "fair" if (total or 0) >= 50 else "weak",
+        "rating": _rating(total),
+        "content": score.get("content"),
+        "delivery": score.get("delivery"),
+        "gap": score.get("gap"),
+        "gap_text": GAP_LABELS.get(str(score.get("gap")), ""),
+        "sides": sides or [{"name": "Score", "key": "score", "value": total,
+                            "rating": _rating(total), "components": components}],
     }
+
+
+GAP_LABELS = {
+    "knowledge": "Knowledge gap: the content is missing",
+    "communication": "Communication gap: the content is there, the delivery is weak",
+    "both": "Knowledge and communication gaps",
+    "none": "No gap",
+}
+
+
+def _rating(value: Any) -> str:
+    value = float(value or 0)
+    return "good" if value >= 75 else "fair" if value >= 50 else "weak"
+
+
+def _flags_view(analysis: Analysis) -> list[dict[str, Any]]:
+    """Red flags with each piece of evidence tied to the word it starts at (click to hear)."""
+    starts = [float(w.get("start", 0.0)) for w in analysis.words]
+    out = []
+    for flag in analysis.red_flags:
+        evidence = []
+        for item in flag.get("evidence", []) or []:
+            start = float(item.get("start", 0.0))
+            i = bisect.bisect_left(starts, start - 1e-3)
+            evidence.append({"text": item.get("text", ""), "start": start,
+                             "i": i if i < len(starts) else None})
+        out.append({"id": flag.get("id", ""), "text": flag.get("text", ""),
+                    "evidence": evidence})
+    return out
 
 
 # --------------------------------------------------------------------------- timeline (SVG)

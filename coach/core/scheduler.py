@@ -7,7 +7,8 @@ than flash cards:
 - no (re)learning steps: re-answering a two-minute question 1 or 10 minutes later teaches little,
   so every rating schedules in days (Again -> about a day or two, Good grows the interval);
 - no fuzzing: due dates are reproducible and easy to explain ("Good on the 1st -> due the 3rd");
-- a rating is proposed from the attempt's score (``propose_rating``) so one key accepts it.
+- a rating is proposed from the attempt's content score (``propose_rating``) so one key
+  accepts it: an answer that sounded fine but missed the content comes back soon.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
@@ -29,23 +31,40 @@ _RATING = {
     "easy": Rating.Easy,
 }
 
-# Score bands for the proposed rating. Below 40 the answer missed much of what was asked
-# (Again); 40-59 got there with visible struggle (Hard); 60-84 is a solid answer (Good);
-# 85+ is one the user could give tomorrow without rehearsal (Easy, the same cut-off as the
-# report's "Strong answer"). Again is kept for real misses (below 40, inside "Needs work") so a
-# merely fair answer is not sent back to day one; the user can always pick another rating.
+# Bands for the proposed rating, applied to the *content* score: what the user knew decides
+# when the prompt comes back, not how smoothly they said it. Below 40 the answer missed much
+# of what was asked (Again); 40-59 got there with visible struggle (Hard); 60-84 is a solid
+# answer (Good); 85+ is one the user could give tomorrow without rehearsal (Easy). An answer
+# whose total is "Needs work" (under 50: e.g. under a third of the key points, however fluent)
+# is always Again, and Easy needs a strong total too (known, but not yet said well: Good).
+# The user can always pick another rating.
 AGAIN_BELOW = 40.0
 HARD_BELOW = 60.0
 GOOD_BELOW = 85.0
+NEEDS_WORK_BELOW = 50.0
 
 
-def propose_rating(score: float) -> str:
-    """The rating suggested for an attempt's score (0-100): again / hard / good / easy."""
-    if score < AGAIN_BELOW:
+def propose_rating(score: float | dict[str, Any]) -> str:
+    """The rating suggested for an attempt: again / hard / good / easy.
+
+    ``score`` is the analysis's score JSON (its content score decides; a "Needs work" total is
+    Again), or a bare 0-100 number for a score without a content part (older attempts).
+    """
+    if isinstance(score, dict):
+        total = float(score.get("total") or 0.0)
+        if total < NEEDS_WORK_BELOW:
+            return "again"
+        content = score.get("content")
+        value = float(content) if isinstance(content, int | float) else total
+        if total < GOOD_BELOW:
+            value = min(value, GOOD_BELOW - 1)  # Easy asks for the delivery too
+    else:
+        value = float(score)
+    if value < AGAIN_BELOW:
         return "again"
-    if score < HARD_BELOW:
+    if value < HARD_BELOW:
         return "hard"
-    if score < GOOD_BELOW:
+    if value < GOOD_BELOW:
         return "good"
     return "easy"
 

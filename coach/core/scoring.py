@@ -1,23 +1,39 @@
-"""The overall score: 0-100 with a breakdown a user can check line by line.
+"""Two scores, content and delivery, and a total that delivery cannot buy back.
 
-Each component has a target band, the source of that band, the measured value and the points it
-earned. Points fall off linearly outside the band, so a small miss costs little and the total
-moves smoothly between attempts. Components that do not apply (coverage without a prompt, time
-box without one) are left out and the rest are rescaled to 100. The sources are stated honestly:
-where a band is a coaching rule of thumb rather than a published norm, the source says so.
+*Content* is what was said: the prompt's key points (weighted by how much an interviewer cares),
+reasons, trade-offs, alternatives named and a decision taken; for behavioral prompts the story's
+parts, the team, a result and (staff level) influence. *Delivery* is how it was said: pace,
+fillers, long pauses, hedging, leaned-on phrases, the time box and, when it was measured, pitch
+variety. Each is 0-100 with a breakdown a user can check line by line: every component has a
+target band, the source of that band, the measured value and the points it earned. Points fall
+off linearly outside the band, so a small miss costs little. Components that do not apply are
+left out and the rest rescaled.
 
-Reasons weigh most among the delivery measures: an answer that only says *what* and never *why*
-loses the whole reasoning component, which alone moves the total by 20 points or more.
+The total is ``0.7 * content + 0.3 * delivery`` but never more than ``content + 10``, and with a
+prompt, an answer covering under a third of its key points (by weight) stays under 50 however
+fluent it is: a smooth answer to another question is not a good answer to this one. The verdict
+names the gap (knowledge: content missing; communication: content there, delivery weak; both;
+none) and the single change that would gain the most points.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 
 from coach.config import Settings
 from coach.core.model import ScoreComponent
 
 NO_SPEECH = "No speech detected"
+CONTENT_WEIGHT = 0.7
+DELIVERY_LIFT = 10.0  # delivery can lift the total at most this far above content
+DELIVERY_DRAG = 10.0  # ... and the total is at most this far above delivery
+MIN_COVERAGE = 1 / 3  # below this weighted key-point coverage the total stays under 50
+NEEDS_WORK_BELOW = 50
+CONTENT_WEAK_BELOW = 70.0  # a side under its bar is the gap the verdict names
+DELIVERY_WEAK_BELOW = 80.0
+HEDGED_FROM, HEDGED_FULL = 1.5, 4.0  # hedges per 100 words: key points start to count half
+GAPS = ("knowledge", "communication", "both", "none")
 
 SOURCES = {
     "pace": "typical conversational/presentation pace (NCVS voice-science guidance; Toastmasters "
@@ -28,10 +44,18 @@ SOURCES = {
     "read as hedging when frequent",
     "reasoning": "coach heuristic: senior interviews reward explaining why (trade-offs, "
     "alternatives); rate is a rule of thumb, not a published norm",
-    "coverage": "the prompt's own key points (written for this library)",
+    "coverage": "the prompt's own key points, weighted 1-3 by how much an interviewer cares "
+    "(written for this library)",
     "pauses": "coach heuristic: a short pause to think is fine; several long silences per "
     "minute lose the listener",
     "time_box": "the prompt's time box (interview answers are expected to fit it)",
+    "flags": "senior/staff interview red flags (hiring-guide lists: trade-offs, alternatives, "
+    "a decision, the team, blame, a result, influence)",
+    "hedging": "speech-coaching rule of thumb: a few 'I think's are natural, a stream of "
+    "them sounds unsure",
+    "repetition": "speech-coaching rule of thumb: a crutch phrase repeated is noticed quickly",
+    "pitch": "speech coaches (Microsoft Speaker Coach, Speeko) call a narrow pitch range "
+    "monotone; coach heuristic band",
 }
 
 
@@ -45,9 +69,16 @@ class Metrics:
     reasoning_per_min: float
     reasoning_count: int
     long_pauses_per_min: float
-    coverage_ratio: float | None = None
+    coverage_ratio: float | None = None  # weighted by key-point weight when a prompt has them
     answer_length_s: float | None = None
     answer_seconds: int | None = None
+    hedges_per_min: float = 0.0
+    hedges_per_100_words: float = 0.0
+    repetition_per_min: float = 0.0  # uses of leaned-on phrases beyond their first two
+    pitch_spread_semitones: float | None = None  # None: not measured (no penalty)
+    flags: frozenset[str] = field(default_factory=frozenset)
+    applicable_flags: tuple[str, ...] = ()  # the flags this prompt can raise
+    missed_point: str = ""  # the heaviest key point left out, for the verdict's tip
 
 
 def _ramp_down(value: float, ok: float, zero: float) -> float:
@@ -69,122 +100,216 @@ def _band(value: float, low: float, high: float, slack: float) -> float:
     return _ramp_down(value, high, high + slack)
 
 
-def components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
+# Content components that a red flag zeroes: (flag, name, points, band, tip).
+FLAG_PARTS: tuple[tuple[str, str, float, str], ...] = (
+    ("no-trade-offs", "Trade-offs", 10, "name what each choice costs, not only what it does"),
+    ("one-solution", "Alternatives", 10, "name an alternative and say why you did not pick it"),
+    ("no-decision", "Decision", 15, "commit to a choice and say why"),
+    ("no-team", "Team", 10, "say who you worked with and what 'we' did"),
+    ("blames-others", "Ownership", 10, "own the problems instead of blaming others"),
+    ("no-result", "Result", 15, "end with the result, in numbers if you can"),
+    ("no-influence", "Influence", 10, "show how you brought others along"),
+)
+
+
+def content_components(m: Metrics) -> list[ScoreComponent]:
+    out = []
+    if m.coverage_ratio is not None:
+        # A point said as a guess ("maybe some kind of ID, I guess") is not yet known: an
+        # answer hedged throughout gets half the credit for the points it names.
+        unsure = 0.5 * _ramp_up(m.hedges_per_100_words, HEDGED_FROM, HEDGED_FULL)
+        out.append(ScoreComponent(
+            "Key points", round(m.coverage_ratio * 100, 1),
+            50 * _ramp_up(m.coverage_ratio, 0.0, 0.8) * (1 - unsure), 50,
+            "80% or more of the prompt's key points (by weight)", SOURCES["coverage"],
+            "half credit: said as guesses" if unsure >= 0.25 else "",
+        ))
+    out.append(ScoreComponent(
+        "Reasoning", round(m.reasoning_per_min, 2),
+        0.0 if m.reasoning_count == 0 else 15 * _ramp_up(m.reasoning_per_min, 0.0, 2.0), 15,
+        "2 or more per minute (because, trade-off, instead of)", SOURCES["reasoning"],
+        "no reasons given: say why, not only what" if m.reasoning_count == 0 else "",
+    ))
+    for flag, name, points, _tip in FLAG_PARTS:
+        if flag in m.applicable_flags:
+            raised = flag in m.flags
+            out.append(ScoreComponent(
+                name, 0.0 if raised else 1.0, 0.0 if raised else points, points,
+                "no red flag", SOURCES["flags"], "red flag" if raised else "",
+            ))
+    return out
+
+
+def _at_most(
+    name: str, rate: float, points: float, ok: float, zero: float, band: str, source: str
+) -> ScoreComponent:
+    """A rate that costs nothing up to ``ok`` per minute and everything from ``zero``."""
+    return ScoreComponent(name, round(rate, 2), points * _ramp_down(rate, ok, zero), points,
+                          band, SOURCES[source])
+
+
+def delivery_components(m: Metrics, settings: Settings) -> list[ScoreComponent]:
     lo, hi = settings.wpm_low, settings.wpm_high
     hes_max = settings.hesitations_per_min_max
     out = [
         ScoreComponent(
-            "Pace",
-            round(m.wpm, 1),
-            15 * _band(m.wpm, lo, hi, 45.0),
-            15,
-            f"{lo:.0f}-{hi:.0f} wpm",
-            SOURCES["pace"],
+            "Pace", round(m.wpm, 1), 15 * _band(m.wpm, lo, hi, 45.0), 15,
+            f"{lo:.0f}-{hi:.0f} wpm", SOURCES["pace"],
             "too fast" if m.wpm > hi else "too slow" if m.wpm < lo else "in the band",
         ),
-        ScoreComponent(
-            "Hesitations",
-            round(m.hesitations_per_min, 2),
-            15 * _ramp_down(m.hesitations_per_min, hes_max, hes_max * 4),
-            15,
-            f"fewer than {hes_max:g} per minute (um, uh, er)",
-            SOURCES["hesitations"],
-        ),
-        ScoreComponent(
-            "Discourse fillers",
-            round(m.discourse_per_min, 2),
-            10 * _ramp_down(m.discourse_per_min, 3.0, 12.0),
-            10,
-            "fewer than 3 per minute (like, you know, basically)",
-            SOURCES["discourse"],
-        ),
-        ScoreComponent(
-            "Reasoning",
-            round(m.reasoning_per_min, 2),
-            0.0 if m.reasoning_count == 0 else 20 * _ramp_up(m.reasoning_per_min, 0.0, 2.0),
-            20,
-            "2 or more per minute (because, trade-off, instead of)",
-            SOURCES["reasoning"],
-            "no reasons given: say why, not only what" if m.reasoning_count == 0 else "",
-        ),
-        ScoreComponent(
-            "Long pauses",
-            round(m.long_pauses_per_min, 2),
-            10 * _ramp_down(m.long_pauses_per_min, 1.0, 5.0),
-            10,
-            f"at most 1 per minute of {settings.pause_threshold_s:g} s or more",
-            SOURCES["pauses"],
-        ),
+        _at_most("Hesitations", m.hesitations_per_min, 15, hes_max, hes_max * 4,
+                 f"fewer than {hes_max:g} per minute (um, uh, er)", "hesitations"),
+        _at_most("Discourse fillers", m.discourse_per_min, 20, 3.0, 10.0,
+                 "fewer than 3 per minute (like, you know, basically)", "discourse"),
+        _at_most("Long pauses", m.long_pauses_per_min, 10, 1.0, 5.0,
+                 f"at most 1 per minute of {settings.pause_threshold_s:g} s or more", "pauses"),
+        _at_most("Hedging", m.hedges_per_min, 25, 2.0, 6.0,
+                 "at most 2 per minute (I think, maybe, probably, I guess)", "hedging"),
+        _at_most("Repetition", m.repetition_per_min, 15, 1.0, 5.0,
+                 "at most 1 extra use per minute of a leaned-on phrase", "repetition"),
     ]
-    if m.coverage_ratio is not None:
-        out.append(
-            ScoreComponent(
-                "Key points",
-                round(m.coverage_ratio * 100, 1),
-                25 * _ramp_up(m.coverage_ratio, 0.0, 0.7),
-                25,
-                "70% or more of the prompt's key points",
-                SOURCES["coverage"],
-            )
-        )
     if m.answer_seconds and m.answer_length_s is not None:
         box, length = float(m.answer_seconds), m.answer_length_s
         fit = _band(length, 0.5 * box, 1.1 * box, 0.5 * box)
         note = "over time" if length > 1.1 * box else "short" if length < 0.5 * box else "fits"
-        out.append(
-            ScoreComponent(
-                "Time box",
-                round(length, 1),
-                5 * fit,
-                5,
-                f"{0.5 * box:.0f}-{1.1 * box:.0f} s (time box {box:.0f} s)",
-                SOURCES["time_box"],
-                note,
-            )
-        )
-    return [
-        ScoreComponent(c.name, c.value, round(c.points, 1), c.max_points, c.band, c.source, c.note)
-        for c in out
-    ]
+        out.append(ScoreComponent(
+            "Time box", round(length, 1), 20 * fit, 20,
+            f"{0.5 * box:.0f}-{1.1 * box:.0f} s (time box {box:.0f} s)", SOURCES["time_box"],
+            note,
+        ))
+    if m.pitch_spread_semitones is not None:
+        spread = m.pitch_spread_semitones
+        out.append(ScoreComponent(
+            "Pitch variety", round(spread, 1), 10 * _ramp_up(spread, 2.0, 5.0), 10,
+            "a spread of 5 semitones or more", SOURCES["pitch"],
+            "monotone" if spread < 3.0 else "",
+        ))
+    return out
 
 
 _TIPS = {
+    "Key points": "cover more of the key points",
+    "Reasoning": "say why: give reasons and trade-offs",
     "Pace": "find a steadier pace",
     "Hesitations": "replace 'um' and 'uh' with a short silent pause",
     "Discourse fillers": "drop the 'like' and 'you know'",
-    "Reasoning": "say why: give reasons and trade-offs",
     "Long pauses": "keep long silences to a minimum",
-    "Key points": "cover more of the key points",
+    "Hedging": "say it plainly: drop the 'I think' and 'maybe'",
+    "Repetition": "vary the phrases you lean on",
     "Time box": "fit the answer to the time box",
+    "Pitch variety": "vary your pitch: stress the words that matter",
+    **{name: tip for _flag, name, _points, tip in FLAG_PARTS},
 }
 
 
-def verdict(total: float, parts: list[ScoreComponent]) -> str:
-    """One sentence: how it went and the single change that would gain the most."""
+def _rounded(parts: Sequence[ScoreComponent]) -> list[ScoreComponent]:
+    return [
+        ScoreComponent(c.name, c.value, round(c.points, 1), c.max_points, c.band, c.source, c.note)
+        for c in parts
+    ]
+
+
+def _share(parts: Sequence[ScoreComponent]) -> float:
+    possible = sum(c.max_points for c in parts)
+    return 100.0 * sum(c.points for c in parts) / possible if possible else 0.0
+
+
+def combine(
+    content: float, delivery: float, coverage_ratio: float | None,
+    flags: frozenset[str] = frozenset(),
+) -> float:
+    """The total: content weighs most, delivery lifts it by at most ``DELIVERY_LIFT`` (and a
+    delivery the listener cannot follow drags it to at most ``DELIVERY_DRAG`` above delivery).
+    An answer that misses most key points, or gives no reason or trade-off at all, stays
+    "Needs work"."""
+    total = min(CONTENT_WEIGHT * content + (1 - CONTENT_WEIGHT) * delivery,
+                content + DELIVERY_LIFT, delivery + DELIVERY_DRAG)
+    if coverage_ratio is not None and coverage_ratio < MIN_COVERAGE:
+        total = min(total, NEEDS_WORK_BELOW - 1)
+    if "no-trade-offs" in flags:
+        total = min(total, NEEDS_WORK_BELOW - 1)
+    return max(0.0, min(100.0, total))
+
+
+def gap_of(
+    content: float, delivery: float, flags: frozenset[str] = frozenset(), capped: bool = False
+) -> str:
+    """knowledge / communication / both / none: which side is under its bar.
+
+    An answer held under 50 by a content rule (too few key points, no reason at all) has a
+    knowledge gap whatever its other content points. Blaming others is how a story is told,
+    so it counts on the communication side too.
+    """
+    knowledge = content < CONTENT_WEAK_BELOW or capped
+    communication = delivery < DELIVERY_WEAK_BELOW or "blames-others" in flags
+    if knowledge and communication:
+        return "both"
+    return "knowledge" if knowledge else "communication" if communication else "none"
+
+
+def head_of(total: float) -> str:
     if total >= 85:
-        head = "Strong answer"
-    elif total >= 70:
-        head = "Good answer"
-    elif total >= 50:
-        head = "Fair answer"
-    else:
-        head = "Needs work"
-    worst = max(parts, key=lambda c: c.max_points - c.points, default=None)
-    if worst is None or worst.max_points - worst.points < 1.0:
-        return f"{head} ({total:.0f}/100): on target everywhere."
-    return f"{head} ({total:.0f}/100); biggest gain: {_TIPS.get(worst.name, worst.name)}."
+        return "Strong answer"
+    if total >= 70:
+        return "Good answer"
+    if total >= NEEDS_WORK_BELOW:
+        return "Fair answer"
+    return "Needs work"
+
+
+GAP_TEXT = {
+    "knowledge": "knowledge gap (content missing)",
+    "communication": "communication gap (the content is there, the delivery is weak)",
+    "both": "knowledge and communication gaps",
+    "none": "no gap",
+}
+
+
+def best_change(
+    content: Sequence[ScoreComponent], delivery: Sequence[ScoreComponent], missed_point: str
+) -> str:
+    """The one change worth most points of the total (content points count for more)."""
+    c_max = sum(c.max_points for c in content) or 1.0
+    d_max = sum(c.max_points for c in delivery) or 1.0
+    gains = [(CONTENT_WEIGHT * 100 * (c.max_points - c.points) / c_max, c) for c in content]
+    gains += [((1 - CONTENT_WEIGHT) * 100 * (c.max_points - c.points) / d_max, c)
+              for c in delivery]
+    gain, worst = max(gains, key=lambda g: g[0], default=(0.0, None))
+    if worst is None or gain < 1.0:
+        return ""
+    if worst.name == "Key points" and missed_point:
+        return f"cover the missing key points, first: {missed_point}"
+    return _TIPS.get(worst.name, worst.name)
+
+
+def verdict(total: float, gap: str, change: str) -> str:
+    """One sentence: how it went, the gap, and the single change that would gain the most."""
+    head = f"{head_of(total)} ({total:.0f}/100)"
+    if not change:
+        return f"{head}: on target everywhere."
+    return f"{head}, {GAP_TEXT[gap]}; biggest gain: {change}."
 
 
 def score(m: Metrics | None, settings: Settings) -> dict:
     """The ``score`` JSON; ``None`` metrics (no speech) score 0 with the no-speech verdict."""
     if m is None:
-        return {"total": 0, "verdict": NO_SPEECH, "components": []}
-    parts = components(m, settings)
-    earned = sum(c.points for c in parts)
-    possible = sum(c.max_points for c in parts)
-    total = round(100.0 * earned / possible) if possible else 0
+        return {"total": 0, "content": 0, "delivery": 0, "gap": "both", "verdict": NO_SPEECH,
+                "change": "", "components": []}
+    content_parts = _rounded(content_components(m))
+    delivery_parts = _rounded(delivery_components(m, settings))
+    content, delivery = _share(content_parts), _share(delivery_parts)
+    total = round(combine(content, delivery, m.coverage_ratio, m.flags))
+    capped = "no-trade-offs" in m.flags or (
+        m.coverage_ratio is not None and m.coverage_ratio < MIN_COVERAGE)
+    gap = gap_of(content, delivery, m.flags, capped)
+    change = best_change(content_parts, delivery_parts, m.missed_point)
     return {
         "total": total,
-        "verdict": verdict(total, parts),
-        "components": [asdict(c) for c in parts],
+        "content": round(content),
+        "delivery": round(delivery),
+        "gap": gap,
+        "verdict": verdict(total, gap, change),
+        "change": change,
+        "components": [{**asdict(c), "side": "content"} for c in content_parts]
+        + [{**asdict(c), "side": "delivery"} for c in delivery_parts],
     }

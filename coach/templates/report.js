@@ -53,6 +53,13 @@
     });
   });
 
+  Array.prototype.forEach.call(document.querySelectorAll(".seek[data-i]"), function (node) {
+    node.addEventListener("click", function () {
+      var i = Number(node.getAttribute("data-i"));
+      if (data.words[i]) { seek(data.words[i][0]); }
+    });
+  });
+
   if (svg) {
     svg.classList.add("seekable");
     svg.addEventListener("click", function (event) {

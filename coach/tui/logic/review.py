@@ -14,6 +14,9 @@ from typing import Any
 from coach.core.model import Analysis
 
 RATINGS = ("again", "hard", "good", "easy")
+# The gap in a card's width, in the words of the Content ("what") and Delivery ("how") cards.
+GAP_NOTES = {"knowledge": "gap: what", "communication": "gap: how", "both": "gap: both",
+             "none": "no gap"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Token:
     filler: bool = False
     marker: bool = False
     corrected: bool = False
+    hedge: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ def tokens(analysis: Analysis) -> list[Token]:
             filler=bool(w.get("filler")),
             marker=bool(w.get("marker")),
             corrected=i in corrected,
+            hedge=bool(w.get("hedge")),
         )
         for i, w in enumerate(analysis.words)
     ]
@@ -84,7 +89,8 @@ def _note(analysis: Analysis, name: str) -> str:
 
 
 def cards(analysis: Analysis) -> list[Card]:
-    """The metric cards, in reading order: score first, then the metrics it is made of."""
+    """The metric cards, in reading order: the total, content and delivery, then the measures
+    they are made of."""
     minutes = analysis.speech_s / 60 if analysis.speech_s > 0 else 0.0
     stats = analysis.extra.get("filler_stats", {}) or {}
     per_min = stats.get("per_min")
@@ -94,17 +100,32 @@ def cards(analysis: Analysis) -> list[Card]:
     reasoning = analysis.reasoning or {}
     score = analysis.score or {}
     total = float(score.get("total", 0) or 0)
+    hedges = analysis.hedges or {}
     out = [
         Card(
-            "Score", f"{total:.0f}/100", str(score.get("verdict", "")),
-            "good" if total >= 70 else "ok" if total >= 40 else "bad",
+            "Score", f"{total:.0f}/100", GAP_NOTES.get(str(score.get("gap")), ""),
+            "good" if total >= 70 else "ok" if total >= 50 else "bad",
         ),
+    ]
+    for side in ("content", "delivery"):
+        value = score.get(side)
+        if isinstance(value, int | float):
+            out.append(Card(
+                side.capitalize(), f"{value:.0f}/100", "what" if side == "content" else "how",
+                "good" if value >= 70 else "ok" if value >= 50 else "bad",
+            ))
+    out += [
         Card("Pace", f"{analysis.wpm:.0f} wpm", _note(analysis, "pace"), band(analysis, "pace")),
         Card(
             "Fillers",
             f"{len(analysis.fillers)} ({float(per_min):.1f}/min)",
             f"{hesitations} um/uh, {len(analysis.fillers) - hesitations} other",
             band(analysis, "hesitations", "discourse fillers"),
+        ),
+        Card(
+            "Hedges", str(hedges.get("count", 0)),
+            f"{float(hedges.get('per_min', 0.0)):.1f}/min",
+            band(analysis, "hedging"),
         ),
         Card(
             "Reasoning",
@@ -137,25 +158,53 @@ class Point:
     text: str
     covered: bool
     hits: tuple[str, ...] = ()
+    why: str = ""  # why an interviewer listens for it (shown beside a missed point)
 
 
 def checklist(analysis: Analysis) -> list[Point]:
     if not analysis.coverage:
         return []
     return [
-        Point(str(p.get("text", p.get("id", ""))), bool(p.get("covered")), tuple(p.get("hits", ())))
+        Point(str(p.get("text", p.get("id", ""))), bool(p.get("covered")),
+              tuple(p.get("hits", ())), str(p.get("why") or ""))
         for p in analysis.coverage.get("points", [])
     ]
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A red flag and the first words that show it, with when they were said."""
+
+    text: str
+    evidence: str = ""
+    start: float | None = None
+
+
+def flags(analysis: Analysis) -> list[Flag]:
+    out = []
+    for flag in analysis.red_flags:
+        first = (flag.get("evidence") or [{}])[0]
+        start = first.get("start")
+        out.append(Flag(str(flag.get("text", flag.get("id", ""))), str(first.get("text", "")),
+                        float(start) if isinstance(start, int | float) else None))
+    return out
+
+
+def leaned_on(analysis: Analysis) -> str:
+    """The phrases the answer leans on, as one line ("basically x6, the thing is x4")."""
+    return ", ".join(f"{r.get('text', '')} x{r.get('count', 0)}" for r in analysis.repetition)
+
+
+def verdict_line(analysis: Analysis) -> str:
+    return str((analysis.score or {}).get("verdict", ""))
+
+
 def proposed_rating(analysis: Analysis) -> str:
-    """The rating suggested from the score; one key accepts it."""
-    total = float((analysis.score or {}).get("total", 0.0))
-    try:
-        from coach.core.scheduler import propose_rating
-    except ImportError:
-        return "again" if total < 40 else "hard" if total < 60 else "good" if total < 85 else "easy"
-    return propose_rating(total)
+    """The rating suggested from the content score (see ``propose_rating``); one key accepts
+    it."""
+    from coach.core.scheduler import propose_rating
+
+    return propose_rating(analysis.score or {})
 
 
 def corrections_of(analysis: Analysis) -> list[dict[str, Any]]:

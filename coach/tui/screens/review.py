@@ -24,9 +24,9 @@ from coach.errors import CoachError
 from coach.tui.logic import review, session
 from coach.tui.logic.timebox import clock
 from coach.tui.messages import Notice, PlaybackPosition, Reanalysed
-from coach.tui.widgets.cards import KeyPointChecklist, MetricCards
+from coach.tui.widgets.cards import KeyPointChecklist, MetricCards, RedFlags
 from coach.tui.widgets.title_bar import TitleBar
-from coach.tui.widgets.transcript import FILLER, MARKER, TranscriptView
+from coach.tui.widgets.transcript import FILLER, HEDGE, MARKER, TranscriptView
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -76,6 +76,7 @@ class ReviewScreen(Screen[None]):
         yield TitleBar("review")
         yield Static(self.heading(), id="review-title")
         yield MetricCards(review.cards(self.analysis), id="cards")
+        yield Static(review.verdict_line(self.analysis), id="verdict")
         with Horizontal(id="review-body"):
             with VerticalScroll(id="transcript-pane"):
                 yield Static(self.legend(), id="legend")
@@ -86,6 +87,9 @@ class ReviewScreen(Screen[None]):
                 yield OptionList(*self.follow_ups, id="follow-ups")
                 yield Static("Key points", classes="section")
                 yield KeyPointChecklist(review.checklist(self.analysis), id="checklist")
+                yield Static("Red flags", classes="section", id="flags-title")
+                yield RedFlags(review.flags(self.analysis), review.leaned_on(self.analysis),
+                               id="red-flags")
         yield Static("", id="status")
         yield Footer()
 
@@ -118,7 +122,7 @@ class ReviewScreen(Screen[None]):
 
     def legend(self) -> Text:
         return Text.assemble(
-            ("filler", FILLER), "  ", ("reasoning", MARKER), "  ",
+            ("filler", FILLER), "  ", ("reasoning", MARKER), "  ", ("hedge", HEDGE), "  ",
             ("←/→ select a word · x: (not) a filler · j: play from it · ,/. seek ±5 s", "dim"),
         )
 
@@ -230,6 +234,10 @@ class ReviewScreen(Screen[None]):
         self.attempt, self.analysis = message.attempt, message.analysis
         self.query_one(TranscriptView).set_tokens(review.tokens(self.analysis))
         await self.query_one(MetricCards).update_cards(review.cards(self.analysis))
+        self.query_one("#verdict", Static).update(review.verdict_line(self.analysis))
+        self.query_one(KeyPointChecklist).show(review.checklist(self.analysis))
+        self.query_one(RedFlags).show(review.flags(self.analysis),
+                                      review.leaned_on(self.analysis))
         self.show_status()
         self.notify("Correction saved; analysis and report updated.")
 

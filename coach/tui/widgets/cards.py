@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from coach.tui.logic.review import Card, Point
+from coach.tui.logic.review import Card, Flag, Point
+from coach.tui.logic.timebox import clock
 
 
 class MetricCard(Static):
@@ -53,8 +54,36 @@ def checklist_text(points: list[Point]) -> Text:
         else:
             text.append("✘ ", style="bold red")
             text.append(point.text, style="dim")
+            if point.why:
+                text.append(f"\n   why it matters: {point.why}", style="italic")
         text.append("\n")
     return text
+
+
+def flags_text(flags: list[Flag], leaned: str = "") -> Text:
+    """Red flags, each with the words that show it and when; then the phrases leaned on."""
+    text = Text()
+    if not flags:
+        text.append("No red flags.", style="dim")
+    for flag in flags:
+        text.append("⚑ ", style="bold red")
+        text.append(flag.text)
+        if flag.evidence:
+            at = f"{clock(flag.start)} " if flag.start is not None else ""
+            text.append(f'\n   {at}"{flag.evidence}"', style="dim")
+        text.append("\n")
+    if leaned:
+        text.append("\nLeaned on: ", style="bold")
+        text.append(leaned)
+    return text
+
+
+class RedFlags(Static):
+    def __init__(self, flags: list[Flag], leaned: str = "", **kwargs: object) -> None:
+        super().__init__(flags_text(flags, leaned), **kwargs)  # type: ignore[arg-type]
+
+    def show(self, flags: list[Flag], leaned: str = "") -> None:
+        self.update(flags_text(flags, leaned))
 
 
 class KeyPointChecklist(Static):

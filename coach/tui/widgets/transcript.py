@@ -20,6 +20,7 @@ from coach.tui.logic.review import Token
 
 FILLER = "bold black on dark_orange"
 MARKER = "bold cyan underline"
+HEDGE = "italic magenta underline"
 SELECTED = "bold white on blue"
 PLAYING = "bold black on green"
 
@@ -121,6 +122,8 @@ class TranscriptView(Widget, can_focus=True):
                 style = FILLER
             elif token.marker:
                 style = MARKER
+            elif token.hedge:
+                style = HEDGE
             if token.index == self.playing:
                 style = PLAYING
             if token.index == self.selected and self.has_focus:
