@@ -142,6 +142,6 @@ class TestSelfRating:
             await app.push_screen(screen)
             await wait_for(pilot, lambda: screen.done is not None, 20)
             await wait_for(pilot, lambda: isinstance(app.screen, SelfRatingDialog), 10)
-            await pilot.pause()
+            await wait_for(pilot, lambda: "Skip" in app.export_screenshot(), 10)  # its footer
 
         assert snap_compare(app, terminal_size=SIZE, run_before=stop_an_answer)

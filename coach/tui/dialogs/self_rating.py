@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widgets import Footer, Label
 
 from coach.core.history import RATINGS
 
@@ -38,6 +38,7 @@ class SelfRatingDialog(ModalScreen["str | None"]):
             yield Label("Grade your answer before you see the score.", classes="hint")
             yield Label(CHOICES, id="self-rating-choices")
             yield Label("s or Escape skips", classes="hint")
+        yield Footer()
 
     def action_rate(self, rating: str | None) -> None:
         self.dismiss(rating)
