@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -48,8 +50,8 @@ def test_self_rating_is_stored_in_the_folder_the_history_and_the_export(
     [row] = json.loads(capsys.readouterr().out)
     assert row["self_rating"] == "easy"
     assert main(["export", "--csv"]) == 0
-    header, line = capsys.readouterr().out.splitlines()
-    assert line.split(",")[header.split(",").index("self_rating")] == "easy"
+    [csv_row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert csv_row["self_rating"] == "easy"
     # the folder is the source of truth: a rebuilt index keeps it
     assert main(["history", "--rebuild"]) == 0
     with open_history(coach_home) as history:

@@ -68,7 +68,8 @@ def run_list(args: argparse.Namespace) -> int:
         names = ", ".join(p.id for p in fitting[story.id]) or "no behavioral prompt yet"
         print(f"      fits: {names}")
     for theme, count in gaps:
-        print(f"  no story for {theme} ({count} prompt{'' if count == 1 else 's'} ask for it)")
+        asks = "1 prompt asks" if count == 1 else f"{count} prompts ask"
+        print(f"  no story for {theme} ({asks} for it)")
     if not bank.stories:
         print("Write one with 'coach stories new --title \"...\"'.")
     return 0
