@@ -87,6 +87,7 @@ def evaluate(names: list[str]) -> list[dict]:
             "gap": score.get("gap"),
             "flags": flags,
             "key_points": f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
+            "weighted_coverage": cov.get("weighted_ratio"),
             "text": score.get("verdict", ""),
         })
     return rows
@@ -110,6 +111,7 @@ def summary(rows: list[dict]) -> list[str]:
             f"strong answers {len(strong)}: {len(flagged)} with a false red flag "
             f"({sum(raised.values())} flags: {dict(raised.most_common())})"
         )
+    lines.extend(coverage_lines(rows))
     ids = sorted({f for r in rows for f in r["expect_flags"] + r["flags"]})
     for flag in ids:
         tp = sum(flag in r["flags"] and flag in r["expect_flags"] for r in rows)
@@ -126,6 +128,22 @@ def summary(rows: list[dict]) -> list[str]:
         lines.append(f"  {kind:9s} {len(group):3d}: verdict {ok}/{len(group)}, gap "
                      f"{gap_ok}/{len(group)}, totals {totals[0]}-{totals[-1]}")
     return lines
+
+
+def coverage_lines(rows: list[dict]) -> list[str]:
+    """What key-point coverage does to the two kinds it must tell apart: strong answers held
+    under 50, partial answers passed as Good/Strong, and points "covered" by answers to another
+    question (every one a false hit)."""
+    strong = [r for r in rows if r["kind"].startswith("strong")]
+    partial = [r for r in rows if r["kind"] == "partial"]
+    offtopic = [r for r in rows if r["kind"] == "offtopic"]
+    hit = sum(int(r["key_points"].split("/")[0]) for r in offtopic)
+    points = sum(int(r["key_points"].split("/")[1]) for r in offtopic)
+    return [
+        f"coverage: strong under 50 {sum(r['total'] < 50 for r in strong)}/{len(strong)}, "
+        f"partial judged good/strong {sum(r['verdict'] in ('good', 'strong') for r in partial)}"
+        f"/{len(partial)}, off-topic key points hit {hit}/{points}",
+    ]
 
 
 def main() -> int:

@@ -29,6 +29,7 @@ from coach.core.attempts import (
     write_atomic,
 )
 from coach.core.model import Analysis, Prompt, Transcript
+from coach.core.pitch import measure_pitch, voice_regions
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -122,6 +123,26 @@ def index_attempt(ctx: Context, attempt: Attempt, analysis: dict[str, Any] | Non
     return None
 
 
+def recording_pitch(
+    attempt: Attempt, transcript: Transcript, samples: Any = None
+) -> dict[str, Any] | None:
+    """Pitch variety of the attempt's recording (``samples`` if already decoded).
+
+    ``None`` when there is no recording to measure (gone, unreadable): pitch is an extra and
+    never fails an analysis.
+    """
+    from coach.audio.decode import SAMPLE_RATE, decode_audio
+
+    if samples is None:
+        if not attempt.recording_path.is_file():
+            return None
+        try:
+            samples = decode_audio(attempt.recording_path)
+        except (CoachError, OSError):
+            return None
+    return measure_pitch(samples, SAMPLE_RATE, voice_regions(transcript))
+
+
 def finish_analysis(
     ctx: Context,
     attempt: Attempt,
@@ -129,16 +150,25 @@ def finish_analysis(
     transcript: Transcript,
     *,
     corrections: Sequence[dict[str, Any]] = (),
+    samples: Any = None,
+    pitch: dict[str, Any] | None = None,
 ) -> tuple[Attempt, Analysis]:
-    """Analyse a transcript and write analysis.json and report.html into the attempt folder."""
+    """Analyse a transcript and write analysis.json and report.html into the attempt folder.
+
+    ``pitch`` already measured (a re-analysis keeps it) is used as is; otherwise it is measured
+    from ``samples`` or the recording.
+    """
     from coach.core.report import render_report, write_report
 
+    if pitch is None:
+        pitch = recording_pitch(attempt, transcript, samples)
     analysis = analyze(
         transcript,
         prompt=prompt,
         settings=ctx.settings,
         audio=str(attempt.recording_path),
         corrections=corrections,
+        pitch=pitch,
     )
     analysis.report = str(attempt.report_path)
     try:  # a rating given meanwhile (history/TUI) lives on disk: don't overwrite it
@@ -199,18 +229,17 @@ def analyze_attempt(
                 if on_progress:
                     on_progress(fraction * 0.9, "transcribing")
 
-            if samples is not None:
-                transcript = transcriber.transcribe_array(
-                    samples, vocabulary=vocabulary, on_progress=progress
-                )
-            else:
-                transcript = transcriber.transcribe_file(
-                    attempt.recording_path, vocabulary=vocabulary, on_progress=progress
-                )
+            if samples is None:  # decoded once: the transcription and the pitch share it
+                from coach.audio.decode import decode_audio
+
+                samples = decode_audio(attempt.recording_path)
+            transcript = transcriber.transcribe_array(
+                samples, vocabulary=vocabulary, on_progress=progress
+            )
         save_transcript(attempt, transcript)
         if on_progress:
             on_progress(0.92, "analysing")
-        result = finish_analysis(ctx, attempt, prompt, transcript)
+        result = finish_analysis(ctx, attempt, prompt, transcript, samples=samples)
         if on_progress:
             on_progress(1.0, "done")
         return result
@@ -232,4 +261,6 @@ def reanalyze(
     if transcript is None:
         raise CoachError(f"attempt {attempt.id} has no saved transcript to correct")
     attempt = replace(attempt, extra={**attempt.extra, "corrections": list(corrections)})
-    return finish_analysis(ctx, attempt, prompt, transcript, corrections=corrections)
+    previous = read_analysis(attempt) or {}
+    return finish_analysis(ctx, attempt, prompt, transcript, corrections=corrections,
+                           pitch=previous.get("pitch"))

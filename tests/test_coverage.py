@@ -199,3 +199,24 @@ def test_a_point_made_in_other_words_is_covered_but_scattered_words_are_not() ->
     filler = " ".join(["we talked about the weather and lunch plans"] * 6)
     scattered = words(f"the hash was wrong {filler} then time ran out {filler} equality")
     assert check_coverage(scattered, p)["covered"] == 0
+
+
+def test_a_labelled_point_is_not_made_by_two_of_its_words_nearby() -> None:
+    """The in-other-words fallback ignores a "Situation:" label: "fixed" near "deadline" is any
+    deadline story, not the reason the date was fixed."""
+    p = Prompt("t", "T", "system-design", "senior", "Q?", 10, 60, key_points=(
+        KeyPoint("situation", "Situation: the deadline and why it was fixed", ("hard deadline",)),
+    ))
+    assert check_coverage("we fixed the bug before the deadline", p)["covered"] == 0
+
+
+def test_words_the_small_model_mishears_still_make_the_point() -> None:
+    """tiny.en heard "access pattern" as "axis pattern" and "queries" as "queers"."""
+    heard = words("the first thing I would look at is the axis pattern, most queers ask a range")
+    assert covered_words(heard, "access pattern")
+    assert covered_words(heard, "most queries")
+    assert not covered_words(heard, "write pattern")
+
+
+def covered_words(said: list[Word], phrase: str) -> bool:
+    return check_coverage(said, prompt_with(("x", (phrase,))))["points"][0]["covered"]

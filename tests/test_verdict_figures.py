@@ -27,3 +27,16 @@ def test_dev_answers_get_the_verdict_gap_and_flags_an_interviewer_would_give() -
         assert len(passed) <= len(weak) // 4, (kind, passed)  # weak answers rarely pass
     rambling = [r for r in rows if r["kind"] == "rambling"]
     assert all(r["gap"] == "communication" for r in rambling)
+
+
+def test_dev_key_point_coverage_holds_no_strong_answer_down_and_gives_off_topic_little() -> None:
+    """Coverage honest both ways: a strong answer in its own words is never held under 50 by
+    the key-point rule, and an answer to another question makes few of this one's points."""
+    rows = evaluate(sets()["dev"])
+    strong = [r for r in rows if r["kind"].startswith("strong")]
+    assert [r["file"] for r in strong if r["total"] < 50] == []
+    offtopic = [r for r in rows if r["kind"] == "offtopic"]
+    hit = sum(int(r["key_points"].split("/")[0]) for r in offtopic)
+    points = sum(int(r["key_points"].split("/")[1]) for r in offtopic)
+    assert hit <= 0.1 * points, (hit, points)
+    assert all(r["weighted_coverage"] < 1 / 3 for r in offtopic), offtopic

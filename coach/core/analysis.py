@@ -97,8 +97,9 @@ def analyze(
     pitch: dict[str, Any] | None = None,
 ) -> Analysis:
     """Measure one answer: fillers, pace, pauses, reasoning, coverage, hedges, repetition,
-    red flags and the two scores. ``pitch`` is the pitch JSON measured from the recording
-    (None when it was not measured: pitch variety is then left out of delivery)."""
+    red flags and the two scores. ``pitch`` is ``coach.core.pitch.measure_pitch`` of the
+    recording, measured by the caller that has the audio (None when it was not measured:
+    pitch variety is then left out of delivery)."""
     words = list(transcript.words)
     fillers = detect_fillers(words, settings)
     fillers, applied = apply_corrections(fillers, words, corrections)

@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from coach.core.fillers import detect_fillers, filler_word_indices, hesitation_form
 from coach.core.model import Prompt, Word
+from coach.core.story import PARTS, RESULTS, story_part
 
 # At most this many other words may sit between two words of a phrase ("range of queries").
 MAX_GAP = 1
@@ -24,6 +25,12 @@ MAX_GAP = 1
 # close together: this many terms of the answer hold at least this share of them.
 WINDOW_TERMS = 40
 IN_OTHER_WORDS = 0.6
+# ... and only for a point text with at least this many content words, at least one fewer of
+# them said: "Situation: the deadline and why it was fixed" has three, and "fixed" near
+# "deadline" is any story about a deadline, not the point made.
+MIN_OWN_WORDS = 4
+# A point text's leading label ("Result:", "Task:") names the kind of point, not its content.
+_LABEL = re.compile(r"^\s*\w+:\s*")
 # Words that carry no content of their own (also the stop words of ``repetition``).
 _STOP_TEXT = """a an the and or but so if then than that this these those there here it its it's
     is are was were be been being am i i'm i'd i've i'll me my we we're we'd we've our us you
@@ -45,12 +52,17 @@ _NUMBER_WORDS = (
 _NUMBERS = {word: str(n) for n, word in enumerate(_NUMBER_WORDS.split())}
 _NUMBERS |= {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"}
 _STRIP = ".,!?;:\"'()[]{}…"
+# Words the small Whisper models hear for a technical word (measured with tiny.en on piper
+# speech), matched as the word meant. Only ones with no sense of their own in an engineering
+# answer: "axis pattern" is "access pattern", "most queers ask" is "most queries ask".
+HEARD_AS = {"axis": "access", "queers": "queries", "queer": "query"}
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stem so inflections meet: caching/cached/cache/caches -> "cach"."""
     w = word.lower()
+    w = HEARD_AS.get(w, w)
     if w in _NUMBERS:
         return _NUMBERS[w]  # "seven characters" said, "7 characters" transcribed
     if len(w) <= 3:
@@ -233,18 +245,24 @@ def check_coverage(
         terms = stream.terms
         texts = [w.text for w in words]
     stream = stream or Stream(terms)
+    story = prompt.pillar == "behavioral"
+    raws = [t.raw for t in terms] if story else []
     points = []
     for kp in prompt.key_points:
         hits: list[str] = []
         for phrase in kp.phrases:
-            for span in stream.find(Phrase.of(phrase)):
+            for span in stream.find(_phrase(phrase)):
                 spoken = _spoken(terms, texts, span)
                 if spoken not in hits:
                     hits.append(spoken)
         if not hits:
             hits = _said_otherwise(stream, kp.text, texts)
+        if not hits and ((story and kp.id in PARTS) or kp.id in RESULTS):
+            hits = story_part(kp.id, raws or [t.raw for t in terms])
         points.append({"id": kp.id, "text": kp.text, "covered": bool(hits), "hits": hits,
                        "weight": kp.weight, "why": kp.why})
+    if story:
+        _about_the_question(points, prompt, stream)
     covered = sum(p["covered"] for p in points)
     total = len(points)
     weight = sum(p["weight"] for p in points)
@@ -260,6 +278,38 @@ def check_coverage(
     }
 
 
+@lru_cache(maxsize=4096)
+def _phrase(text: str) -> Phrase:
+    return Phrase.of(text)
+
+
+# A story that names this many of its question's own topic words is about the question.
+TOPIC_WORDS = 2
+
+
+@lru_cache(maxsize=256)
+def _topic_stems(title: str, words: tuple[str, ...]) -> frozenset[str]:
+    return _content_stems(" ".join((title, *words)))
+
+
+def _about_the_question(points: list[dict], prompt: Prompt, stream: Stream) -> None:
+    """A story's generic parts (situation, task, action, result, reflection) count only when
+    the story is about this question: one of the prompt's topical points is made, or the story
+    names ``TOPIC_WORDS`` of the question's topic words (title, vocabulary, themes). A
+    well-told story about something else has every STAR part and answers nothing asked; the
+    topic words keep a story on the question from hanging on the topical points' phrase lists
+    alone, which a strong answer can miss by saying them in other words."""
+    topical = [p for p in points if p["id"] not in PARTS]
+    if not topical or any(p["covered"] for p in topical):
+        return
+    topic = _topic_stems(prompt.title, (*prompt.vocabulary, *prompt.themes))
+    if len(topic.intersection(stream.at)) >= TOPIC_WORDS:
+        return
+    for p in points:
+        if p["id"] in PARTS:
+            p["covered"], p["hits"] = False, []
+
+
 def _content_stems(text: str) -> frozenset[str]:
     return frozenset(t.stem for t in terms_of(text) if t.raw not in STOP_WORDS and len(t.raw) > 2)
 
@@ -268,10 +318,10 @@ def _said_otherwise(stream: Stream, point_text: str, words: Sequence[str]) -> li
     """The point made in the answer's own words: ``IN_OTHER_WORDS`` of the content words of
     the point's text within ``WINDOW_TERMS`` terms. Returns the words that matched (as one
     hit), or [] . One pass with a sliding count, so a long answer stays fast."""
-    want = _content_stems(point_text)
-    if len(want) < 3:
+    want = _content_stems(_LABEL.sub("", point_text))
+    if len(want) < MIN_OWN_WORDS:
         return []  # too few words to tell a point from a coincidence
-    need = IN_OTHER_WORDS * len(want)
+    need = max(MIN_OWN_WORDS - 1, IN_OTHER_WORDS * len(want))
     stems = stream.stems
     inside: dict[str, int] = {}
     for i, st in enumerate(stems):

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from coach.core import pitch as pitch_mod
 from coach.core.attempts import write_atomic
 from coach.core.model import Analysis, Prompt
 
@@ -317,6 +318,9 @@ def _glance(analysis: Analysis) -> list[dict[str, str]]:
             "sub": pause_note,
         },
     ]
+    pitch = _pitch_glance(analysis.pitch)
+    if pitch:
+        items.append(pitch)
     if analysis.coverage:
         cov = analysis.coverage
         items.append(
@@ -327,6 +331,21 @@ def _glance(analysis: Analysis) -> list[dict[str, str]]:
             }
         )
     return items
+
+
+def _pitch_glance(pitch: dict[str, Any] | None) -> dict[str, str] | None:
+    """Pitch variety: the spread in semitones, the median and where the voice went flat."""
+    if not pitch:
+        return None
+    if pitch.get("spread_semitones") is None:
+        return {"label": "Pitch variety", "value": "–",
+                "sub": pitch_mod.describe(pitch, format_clock) or ""}
+    return {
+        "label": "Pitch variety",
+        "value": f"{format_number(pitch['spread_semitones'])} st",
+        "sub": f"median {format_number(pitch.get('median_hz'), 0)} Hz · "
+        f"{pitch_mod.flat_note(pitch, format_clock)}",
+    }
 
 
 def _time_box(pace: dict[str, Any]) -> str:
@@ -423,6 +442,7 @@ def _flags_view(analysis: Analysis) -> list[dict[str, Any]]:
 TIMELINE_WIDTH = 1000.0
 ROW_SPEECH = (28.0, 22.0)  # y, height
 ROW_MARKS = (58.0, 14.0)
+ROW_MONOTONE = (51.5, 5.0)  # a band just under the speech row where the pitch stayed flat
 
 
 def timeline(analysis: Analysis) -> dict[str, Any]:
@@ -452,6 +472,11 @@ def timeline(analysis: Analysis) -> dict[str, Any]:
         for m in (analysis.reasoning or {}).get("markers", []) or []
         if "start" in m and "end" in m
     ]
+    monotone = []
+    for m in (analysis.pitch or {}).get("monotone", []) or []:
+        start, end = float(m["start"]), float(m["end"])
+        monotone.append({"x": x(start), "w": max(round(x(end) - x(start), 2), 1.5),
+                         "start": start, "end": end})
     step = _tick_step(duration)
     ticks = []
     t = 0.0
@@ -464,9 +489,12 @@ def timeline(analysis: Analysis) -> dict[str, Any]:
         "pauses": pauses,
         "fillers": fillers,
         "markers": markers,
+        "monotone": monotone,
         "ticks": ticks,
         "speech_row": ROW_SPEECH,
         "marks_row": ROW_MARKS,
+        "monotone_row": ROW_MONOTONE,
+        "monotone_semitones": pitch_mod.MONOTONE_SEMITONES,
         "duration": duration,
     }
 

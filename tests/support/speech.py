@@ -60,11 +60,12 @@ def _piper(text: str, length_scale: float, natural: bool) -> tuple[np.ndarray, i
     return (np.concatenate(chunks) if chunks else np.zeros(0, np.int16)), rate
 
 
-def _espeak(text: str, wpm: int, rate: int) -> tuple[np.ndarray, int]:
+def _espeak(text: str, wpm: int, rate: int, args: Sequence[str] = ()) -> tuple[np.ndarray, int]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "e.wav"
         subprocess.run(
-            ["espeak-ng", "-s", str(wpm), "-w", str(out), text], check=True, capture_output=True
+            ["espeak-ng", "-s", str(wpm), *args, "-w", str(out), text], check=True,
+            capture_output=True,
         )
         with wave.open(str(out), "rb") as w:
             data = np.frombuffer(w.readframes(w.getnframes()), np.int16)
@@ -79,11 +80,13 @@ def synthesize(
     length_scale: float = 1.0,
     espeak_wpm: int = 160,
     natural: bool = False,
+    espeak_args: Sequence[str] = (),
 ) -> Path:
     """Speak ``parts`` into a mono 16-bit WAV at ``path``; floats in ``parts`` are silences (s).
 
     ``natural`` keeps piper's random voice noise (different audio on every call); the default
-    is repeatable audio.
+    is repeatable audio. ``espeak_args`` go to espeak-ng as they are (``-p 80``: a higher
+    voice; ``-m`` with SSML text: ``<prosody range="x-low">`` flattens the intonation).
     """
     if isinstance(parts, str):
         parts = [parts]
@@ -97,7 +100,7 @@ def synthesize(
         if engine == "piper":
             audio, rate = _piper(part, length_scale, natural)
         else:
-            audio, rate = _espeak(part, espeak_wpm, rate)
+            audio, rate = _espeak(part, espeak_wpm, rate, espeak_args)
         for seconds in pending_silence:
             pieces.append(np.zeros(int(seconds * rate), np.int16))
         pending_silence.clear()

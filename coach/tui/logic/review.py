@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from coach.core import pitch as pitch_mod
 from coach.core.model import Analysis
+from coach.tui.logic.timebox import clock
 
 RATINGS = ("again", "hard", "good", "easy")
 # The gap in a card's width, in the words of the Content ("what") and Delivery ("how") cards.
@@ -151,6 +153,12 @@ def cards(analysis: Analysis) -> list[Card]:
             )
         )
     return out
+
+
+def pitch_line(analysis: Analysis) -> str | None:
+    """"Pitch: median 118 Hz, spread 7.2 semitones; monotone 0:20–0:40" (None: not measured)."""
+    text = pitch_mod.describe(analysis.pitch, clock)
+    return f"Pitch: {text}" if text else None
 
 
 @dataclass(frozen=True)

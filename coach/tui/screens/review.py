@@ -77,6 +77,7 @@ class ReviewScreen(Screen[None]):
         yield Static(self.heading(), id="review-title")
         yield MetricCards(review.cards(self.analysis), id="cards")
         yield Static(review.verdict_line(self.analysis), id="verdict")
+        yield Static(review.pitch_line(self.analysis) or "", id="pitch")
         with Horizontal(id="review-body"):
             with VerticalScroll(id="transcript-pane"):
                 yield Static(self.legend(), id="legend")
@@ -103,6 +104,7 @@ class ReviewScreen(Screen[None]):
         super().set_focus(widget, scroll_visible, from_app_focus)
 
     def on_mount(self) -> None:
+        self.query_one("#pitch").display = self.analysis.pitch is not None
         if not self.follow_ups:
             self.query_one("#follow-ups", OptionList).display = False
             self.query_one("#follow-ups-title").display = False
