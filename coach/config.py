@@ -42,6 +42,9 @@ class Settings:
     live_transcript: bool = False
     speak_prompt: bool = True
     plan: Plan = field(default_factory=Plan)  # [plan]: level, interview date, rounds
+    # interview mode (issue 14): follow-ups asked at once after each answer, 0 turns them off
+    interview_follow_ups: int = 2
+    follow_up_seconds: int = 60
 
 
 @dataclass

@@ -143,6 +143,64 @@ def recording_pitch(
     return measure_pitch(samples, SAMPLE_RATE, voice_regions(transcript))
 
 
+def _follow_up_answers(ctx: Context, attempt: Attempt) -> list[dict[str, Any]]:
+    """The analysed follow-up answers to ``attempt`` with their scores, for its report."""
+    from coach.core.attempts import follow_ups_of
+    from coach.core.interview import scores_of
+
+    answers = []
+    for child in follow_ups_of(ctx.home, attempt.id):
+        data = read_analysis(child)
+        if data is None:
+            continue
+        answers.append({
+            "id": child.id,
+            "question": child.follow_up_question or "",
+            "href": f"../{child.id}/{child.report_path.name}",
+            **scores_of(data),
+        })
+    return answers
+
+
+def _write_report(
+    ctx: Context, attempt: Attempt, prompt: Prompt | None, analysis: Analysis
+) -> None:
+    from coach.core.report import render_report, write_report
+
+    previous, previous_href = _previous(ctx, attempt)
+    follows = None
+    if attempt.follows:
+        follows = {"id": attempt.follows, "question": attempt.follow_up_question or "",
+                   "href": f"../{attempt.follows}/{attempt.report_path.name}"}
+    html = render_report(
+        analysis,
+        prompt=prompt,
+        recording_href=attempt.recording if not Path(attempt.recording).is_absolute()
+        else Path(attempt.recording).as_uri(),
+        previous=previous,
+        previous_href=previous_href,
+        attempt_id=attempt.id,
+        follows=follows,
+        follow_up_answers=_follow_up_answers(ctx, attempt),
+    )
+    write_report(attempt.report_path, html)
+
+
+def refresh_report(ctx: Context, attempt_id: str) -> None:
+    """Write an analysed attempt's report again (its follow-up answers changed); an attempt
+    that is gone or not analysed is left alone."""
+    try:
+        attempt = find_attempt(ctx.home, attempt_id)
+    except FileNotFoundError:
+        return
+    data = read_analysis(attempt)
+    if data is None:
+        return
+    prompt = ctx.library().prompts.get(attempt.prompt_id or "")
+    with suppress(OSError):
+        _write_report(ctx, attempt, prompt, Analysis.from_dict(data))
+
+
 def finish_analysis(
     ctx: Context,
     attempt: Attempt,
@@ -158,8 +216,6 @@ def finish_analysis(
     ``pitch`` already measured (a re-analysis keeps it) is used as is; otherwise it is measured
     from ``samples`` or the recording.
     """
-    from coach.core.report import render_report, write_report
-
     if pitch is None:
         pitch = recording_pitch(attempt, transcript, samples)
     analysis = analyze(
@@ -179,21 +235,9 @@ def finish_analysis(
     self_rating = (on_disk.self_rating if on_disk else None) or attempt.self_rating
     analysis.self_rating = self_rating
     write_analysis(attempt, analysis.to_dict())
-    previous, previous_href = _previous(ctx, attempt)
-    follows = None
-    if attempt.follows:
-        follows = {"id": attempt.follows, "question": attempt.follow_up_question or ""}
-    html = render_report(
-        analysis,
-        prompt=prompt,
-        recording_href=attempt.recording if not Path(attempt.recording).is_absolute()
-        else Path(attempt.recording).as_uri(),
-        previous=previous,
-        previous_href=previous_href,
-        attempt_id=attempt.id,
-        follows=follows,
-    )
-    write_report(attempt.report_path, html)
+    _write_report(ctx, attempt, prompt, analysis)
+    if attempt.follows:  # the answer it follows lists its follow-up answers: add this one
+        refresh_report(ctx, attempt.follows)
     state = "recovered" if attempt.state == "recovered" else "analysed"
     attempt = update_attempt(
         attempt, state=state, error=None, rating=rating, self_rating=self_rating,

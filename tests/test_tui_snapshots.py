@@ -4,12 +4,16 @@ only change when the screens do. Update with ``pytest --snapshot-update`` after 
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import DataTable
 
 from coach.audio.recorder import Recorder, SilenceSource
 from coach.tui.app import CoachApp
+from coach.tui.logic import session
+from coach.tui.screens.practice import PracticeScreen
 from coach.tui.screens.review import ReviewScreen
 from coach.tui.widgets.level_meter import LevelMeter
 from tests.test_tui_flow import wait_for
@@ -145,3 +149,21 @@ class TestSelfRating:
             await wait_for(pilot, lambda: "Skip" in app.export_screenshot(), 10)  # its footer
 
         assert snap_compare(app, terminal_size=SIZE, run_before=stop_an_answer)
+
+
+class TestInterview:
+    def test_a_follow_up_being_asked(self, snap_compare, coach_home, monkeypatch) -> None:
+        """The interviewer's follow-up, large in a heavy frame, while it is read aloud: no
+        countdown, the short time box named, recording to start once it has been asked."""
+        monkeypatch.setattr(session, "speak_and_wait", lambda text: time.sleep(2))
+        app = app_for(coach_home, clock=FrozenClock())
+        app.ctx.settings = replace(app.ctx.settings, speak_prompt=True)
+
+        async def ask(pilot) -> None:
+            prompt = app.ctx.prompt("btree-vs-hash")
+            app.push_screen(PracticeScreen(
+                prompt, question="What happens to your range queries with a hash index?",
+                interview=True, time_box=60, round_label="Question 1 of 3"))
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=ask)

@@ -49,6 +49,18 @@ def speak(text: str) -> subprocess.Popen[bytes] | None:
     return _current
 
 
+def speak_and_wait(text: str, timeout_s: float = 60.0) -> None:
+    """Read ``text`` aloud and return when it has been read (an interviewer's follow-up:
+    the answer is recorded only once the question was asked); no engine returns at once."""
+    proc = speak(text)
+    if proc is None:
+        return
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        stop()
+
+
 def stop() -> None:
     """Stop the reading started by ``speak`` (if any is still going)."""
     global _current

@@ -18,6 +18,7 @@ from coach.errors import CoachError
 
 COMMAND_MODULES = (
     "analyze", "prompts", "practice", "record", "history", "doctor", "plan", "stories",
+    "interview",
 )
 
 

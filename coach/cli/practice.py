@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.set_defaults(func=run)
 
 
-def _recover(home: Path) -> None:
+def recover_before_the_app(home: Path) -> None:
     """Repair takes cut off by a crash; tell the user how many were kept."""
     try:
         from coach.recovery import recover_interrupted
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args, model=getattr(args, "model", None))
     prompt = ctx.prompt(getattr(args, "prompt", None))  # CoachError for an unknown id
     ctx.library()  # load (and print any warnings) before the app owns the terminal
-    _recover(ctx.home)
+    recover_before_the_app(ctx.home)
     from coach.tui.app import CoachApp
 
     CoachApp(ctx, start_prompt=prompt).run()

@@ -163,3 +163,26 @@ def read_analysis(attempt: Attempt) -> dict[str, Any] | None:
         return json.loads(attempt.analysis_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def follow_ups_of(home: Path, attempt_id: str) -> list[Attempt]:
+    """The attempts that follow up ``attempt_id`` directly, oldest first."""
+    return [a for a in iter_attempts(home) if a.follows == attempt_id]
+
+
+def follow_up_chain(home: Path, attempt: Attempt) -> list[Attempt]:
+    """The whole chain ``attempt`` belongs to: the first answer, then every follow-up to it
+    (and to those), in the order they were recorded. A missing first answer starts the chain
+    at the oldest one still on disk."""
+    every = iter_attempts(home)
+    by_id = {a.id: a for a in every}
+    root, seen = by_id.get(attempt.id, attempt), {attempt.id}
+    while root.follows and root.follows in by_id and root.follows not in seen:
+        seen.add(root.follows)
+        root = by_id[root.follows]
+    chain, members = [root], {root.id}
+    for candidate in every:  # oldest first, so a follow-up comes after what it follows
+        if candidate.follows in members and candidate.id not in members:
+            chain.append(candidate)
+            members.add(candidate.id)
+    return chain

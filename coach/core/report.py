@@ -152,8 +152,12 @@ def render_report(
     previous_href: str | None = None,
     attempt_id: str = "",
     follows: dict | None = None,
+    follow_up_answers: list[dict[str, Any]] | None = None,
 ) -> str:
-    """The full HTML page for one analysed answer (and its comparison with ``previous``)."""
+    """The full HTML page for one analysed answer (and its comparison with ``previous``).
+
+    ``follow_up_answers``: the answers given to follow-ups of this one, each ``{question,
+    total, content, delivery, href}``, listed under the answer with their scores."""
     from coach.core.progress import compare, metrics_of
 
     words = [_word_view(i, w) for i, w in enumerate(analysis.words)]
@@ -166,6 +170,9 @@ def render_report(
         "recording_href": safe_href(recording_href),
         "previous_href": safe_href(previous_href),
         "follows": _follows_view(follows),
+        "follow_up_answers": [
+            {**f, "href": safe_href(f.get("href"))} for f in follow_up_answers or []
+        ],
         "metrics": metrics_of(analysis),
         "glance": _glance(analysis),
         "transcript": _transcript_items(words, analysis),

@@ -58,15 +58,18 @@ class CoachApp(App[None]):
         transcriber_factory: TranscriberFactory | None = None,
         preflight: Preflight | None = None,
         clock: Callable[[], float] | None = None,
+        start_round: tuple[list[Prompt], str] | None = None,
     ) -> None:
         """``recorder_factory``: an injected recorder brings its own input, so the microphone
         check is skipped unless ``preflight`` is given too. ``clock`` drives the countdown and
-        timer (a fixed clock makes snapshots deterministic)."""
+        timer (a fixed clock makes snapshots deterministic). ``start_round``: (questions, level) of
+        a mock interview to open on (``coach interview``)."""
         super().__init__()
         self.ctx = ctx
         if isinstance(start_prompt, str):
             start_prompt = ctx.prompt(start_prompt)
         self.start_prompt = start_prompt
+        self.start_round = start_round
         self.recorder_factory = recorder_factory or session.mic_recorder_factory(ctx)
         self.transcriber_factory = transcriber_factory or session.load_model
         real_microphone = preflight is None and recorder_factory is None
@@ -95,6 +98,8 @@ class CoachApp(App[None]):
             self.notify(f"{warning}{hint}", severity="warning", timeout=10)
         if self.start_prompt is not None:
             self.practise(self.start_prompt)
+        elif self.start_round is not None:
+            self.interview(*self.start_round)
 
     # ------------------------------------------------------------------ background work
 
@@ -172,6 +177,12 @@ class CoachApp(App[None]):
         from coach.tui.screens.practice import PracticeScreen
 
         self.push_screen(PracticeScreen(prompt))
+
+    def interview(self, prompts: list[Prompt], level: str) -> None:
+        """Start a mock interview round of ``prompts``."""
+        from coach.tui.screens.interview import InterviewScreen
+
+        self.push_screen(InterviewScreen(prompts, level))
 
     def analyse(
         self, attempt: Attempt | None, prompt: Prompt | None, transcript: Transcript | None = None

@@ -122,3 +122,26 @@ class StoriesFound(Message, bubble=False):
 
     stories: list[tuple[str, tuple[str, ...]]]
     problem: str | None = None
+
+
+@dataclass
+class TakeAnalysed(Message):
+    """An answer of the interview round was analysed (the round picks the next follow-up)."""
+
+    attempt: Attempt
+    analysis: Analysis
+
+
+@dataclass
+class TakeFailed(Message):
+    """An answer of the interview round could not be analysed (its recording is kept)."""
+
+    error: str
+
+
+@dataclass
+class RoundWritten(Message):
+    """The interview round is over and its summary page is written."""
+
+    summary: dict[str, Any]
+    path: Any

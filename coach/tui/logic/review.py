@@ -231,3 +231,31 @@ def toggle_filler(
     if token.corrected:
         return rest
     return [*rest, {"word_index": token.index, "text": token.text, "filler": not token.filler}]
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """One answer of a follow-up chain as the review lists it."""
+
+    attempt_id: str
+    label: str  # "first answer" or "follow-up: <question>"
+    score: float | None
+    current: bool
+
+
+def chain(home: Any, attempt: Any) -> list[ChainLink]:
+    """The chain of answers ``attempt`` belongs to (the first answer, then its follow-ups),
+    with their scores; empty when the attempt stands alone."""
+    from coach.core.attempts import follow_up_chain, read_analysis
+
+    members = follow_up_chain(home, attempt)
+    if len(members) < 2:
+        return []
+    links = []
+    for member in members:
+        data = read_analysis(member) or {}
+        question = member.follow_up_question
+        label = f"follow-up: {question}" if member.follows else "first answer"
+        score = (data.get("score") or {}).get("total")
+        links.append(ChainLink(member.id, label, score, member.id == attempt.id))
+    return links

@@ -151,6 +151,13 @@ def speak(text: str) -> None:
     speech.speak(text)
 
 
+def speak_and_wait(text: str) -> None:
+    """Read a follow-up aloud and return once it has been read (call in a worker thread)."""
+    from coach.audio import speak as speech
+
+    speech.speak_and_wait(text)
+
+
 def stop_speaking() -> None:
     """Stop reading aloud: the user started answering."""
     from coach.audio import speak as speech

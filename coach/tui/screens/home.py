@@ -33,6 +33,8 @@ class HomeScreen(Screen[None]):
         Binding("slash", "focus_search", "Search", id="home-search"),
         Binding("n", "practise_next", "Practise next", id="home-practise-next"),
         Binding("h", "history", "History", id="home-history"),
+        Binding("i", "interview", "Mock interview", id="home-interview",
+                tooltip="A round mixed across the pillars (the level and pillar filters apply)"),
         Binding("enter", "practise", "Practise", id="home-practise", show=True),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="home-clear"),
     ]
@@ -184,6 +186,21 @@ class HomeScreen(Screen[None]):
             self.notify("Nothing is due: pick any prompt.")
             return
         self.app.practise(prompt)
+
+    def action_interview(self) -> None:
+        """A mock interview round for the level chosen in the filter (senior if none)."""
+        from coach.errors import CoachError
+        from coach.tui.logic.interview import plan
+
+        level = self.query_one("#level", Select).value
+        pillar = self.query_one("#pillar", Select).value
+        level = level if isinstance(level, str) else "senior"
+        try:
+            prompts = plan(self.app.ctx, level, pillar=pillar if isinstance(pillar, str) else None)
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.interview(prompts, level)
 
     def action_history(self) -> None:
         from coach.tui.screens.history import HistoryScreen

@@ -1,13 +1,17 @@
 """Practice: the prompt, a skippable preparation countdown, then recording against the clock.
 
-States: "prep" (countdown; Space skips), "recording" (Space stops), "blocked" (the microphone
-check failed: the message says what to do), "stopping". Escape cancels, asking before any audio is
-thrown away; R restarts the take. The recorder runs its own threads; this screen only starts,
-polls and stops it, and hears about levels and problems through messages.
+States: "prep" (countdown; Space skips), "asking" (interview mode: the interviewer's follow-up
+is read aloud, then recording starts by itself), "recording" (Space stops), "blocked" (the
+microphone check failed: the message says what to do), "stopping". In interview mode the take
+is handed back to the round (``dismiss(Take)``) instead of being reviewed. Escape cancels,
+asking before any audio is thrown away; R restarts the take. The recorder runs its own threads;
+this screen only starts, polls and stops it, and hears about levels and problems through
+messages.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -16,9 +20,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from coach.core.attempts import Attempt
-from coach.core.model import Prompt
+from coach.core.model import Prompt, Transcript
 from coach.errors import CoachError
 from coach.tui.dialogs.confirm import ConfirmDialog
 from coach.tui.logic import session
@@ -38,9 +43,19 @@ if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
 PREP, RECORDING, BLOCKED, STOPPING = "prep", "recording", "blocked", "stopping"
+ASKING, CLOSED = "asking", "closed"
 
 
-class PracticeScreen(Screen[None]):
+@dataclass(frozen=True)
+class Take:
+    """A finished take handed back to the interview round: the attempt and, when it was
+    transcribed while recording, its transcript."""
+
+    attempt: Attempt
+    transcript: Transcript | None
+
+
+class PracticeScreen(Screen["Take | None"]):
     """One take of one prompt (or of a follow-up question to an earlier attempt)."""
 
     app: CoachApp
@@ -52,13 +67,25 @@ class PracticeScreen(Screen[None]):
     ]
 
     def __init__(
-        self, prompt: Prompt, *, follows: Attempt | None = None, question: str | None = None
+        self,
+        prompt: Prompt,
+        *,
+        follows: Attempt | None = None,
+        question: str | None = None,
+        interview: bool = False,
+        time_box: int | None = None,
+        round_label: str = "",
     ) -> None:
+        """``interview``: a take of a mock interview round; a follow-up (``question``) is then
+        asked at once, without preparation, within ``time_box`` seconds."""
         super().__init__()
         self.prompt = prompt
         self.follows = follows
         self.question = question
-        self.state = PREP
+        self.interview = interview
+        self.time_box = time_box or prompt.answer_seconds
+        self.round_label = round_label  # "Question 2 of 3" in a mock interview round
+        self.state = ASKING if interview and question else PREP
         self.phase_started = 0.0
         self.attempt: Attempt | None = None
         self.recorder: Any = None
@@ -75,10 +102,14 @@ class PracticeScreen(Screen[None]):
         heading = f"{self.prompt.title}  ·  {self.prompt.pillar}  ·  {self.prompt.level}"
         if self.question:
             heading = f"Follow-up to: {heading}"
+        if self.round_label:
+            heading = f"{self.round_label}  ·  {heading}"
         yield Static(heading, id="prompt-title")
-        yield Static(self.question or self.prompt.question, id="question")
+        question = Static(self.question or self.prompt.question, id="question")
+        question.set_class(self.state == ASKING, "-interviewer")
+        yield question
         yield Static("", id="phase")
-        yield AnswerTimer(self.prompt.answer_seconds, id="timer")
+        yield AnswerTimer(self.time_box, id="timer")
         yield LevelMeter(id="meter")
         yield Static("", id="mic-problem")
         yield Static("", id="problems")
@@ -89,7 +120,9 @@ class PracticeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.phase_started = self.app.clock()
         self.check_microphone()
-        if self.app.ctx.settings.speak_prompt:
+        if self.state == ASKING:
+            self.ask_aloud()
+        elif self.app.ctx.settings.speak_prompt:
             self.read_aloud()
         self.set_interval(0.2, self.tick)
         self.tick()
@@ -129,6 +162,18 @@ class PracticeScreen(Screen[None]):
     def read_aloud(self) -> None:
         session.speak(self.question or self.prompt.question)
 
+    @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
+    def ask_aloud(self) -> None:
+        """The interviewer asks the follow-up; the answer is recorded once it was asked."""
+        if self.app.ctx.settings.speak_prompt:
+            session.speak_and_wait(self.question or self.prompt.question)
+        if not get_current_worker().is_cancelled:  # R asked again: that reading starts it
+            self.app.call_from_thread(self.asked)
+
+    def asked(self) -> None:
+        if self.state == ASKING:
+            self.start_recording()
+
     def on_preflight_checked(self, message: PreflightChecked) -> None:
         self.mic_problem = message.problem
         box = self.query_one("#mic-problem", Static)
@@ -136,7 +181,7 @@ class PracticeScreen(Screen[None]):
         if message.problem is None:
             box.update("")
             return
-        if self.state not in (PREP, BLOCKED):
+        if self.state not in (PREP, ASKING, BLOCKED):
             return  # a late answer for a take already under way: the recorder reports itself
         self.state = BLOCKED
         box.update(
@@ -164,14 +209,19 @@ class PracticeScreen(Screen[None]):
         self.query_one(AnswerTimer).display = self.state in (RECORDING, STOPPING)
         self.query_one(LevelMeter).display = self.state in (RECORDING, STOPPING)
         phase = self.query_one("#phase", Static)
-        if self.state == PREP:
+        if self.state == ASKING:
+            phase.update(Text.assemble(
+                ("The interviewer asks a follow-up", "bold"),
+                (f"   recording starts once it is asked · time box {clock(self.time_box)}", "dim"),
+            ))
+        elif self.state == PREP:
             left = countdown(self.prep_seconds, elapsed)
             phase.update(
                 Text.assemble(
                     ("Prepare  ", "bold"),
                     (clock(left), "bold"),
                     "   Space to start answering now",
-                    (f"   (answer time box {clock(self.prompt.answer_seconds)})", "dim"),
+                    (f"   (answer time box {clock(self.time_box)})", "dim"),
                 )
             )
             if left <= 0 and self.mic_problem is None:
@@ -244,6 +294,10 @@ class PracticeScreen(Screen[None]):
         except Exception as exc:  # keep the take on disk; the next start recovers it
             self.app.call_from_thread(self.stop_failed, str(exc) or type(exc).__name__)
             return
+        if self.interview:
+            take = Take(attempt, transcript) if attempt is not None else None
+            self.app.call_from_thread(self.dismiss, take)
+            return
         self.app.call_from_thread(self.app.analyse, attempt, self.analysis_prompt, transcript)
 
     def stop_failed(self, error: str) -> None:
@@ -275,7 +329,7 @@ class PracticeScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def action_space(self) -> None:
-        if self.state == PREP:
+        if self.state in (PREP, ASKING):
             self.start_recording()
         elif self.state == RECORDING:
             self.state = STOPPING
@@ -286,6 +340,10 @@ class PracticeScreen(Screen[None]):
         if self.state == STOPPING:
             return  # the take is being saved for analysis
         if self.state != RECORDING:
+            if self.state == ASKING:
+                self.state = CLOSED  # the follow-up being read must not start a take
+                if self.app.ctx.settings.speak_prompt:
+                    session.stop_speaking()
             self.discard_take()
             self.dismiss()
             return
@@ -309,11 +367,13 @@ class PracticeScreen(Screen[None]):
             self.query_one("#problems", Static).update("")
             self.query_one(AnswerTimer).elapsed = 0.0
             self.query_one(LevelMeter).level = 0.0
-            self.state = PREP
+            self.state = ASKING if self.interview and self.question else PREP
             self.phase_started = self.app.clock()
             self.mic_problem = None
             self.query_one("#mic-problem", Static).update("Checking the microphone…")
             self.check_microphone()
+            if self.state == ASKING:
+                self.ask_aloud()
             self.tick()
 
         if self.state == RECORDING:

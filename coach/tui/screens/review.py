@@ -83,6 +83,10 @@ class ReviewScreen(Screen[None]):
                 yield Static(self.legend(), id="legend")
                 yield TranscriptView(review.tokens(self.analysis), id="transcript")
             with VerticalScroll(id="side"):
+                links = self.chain_text()
+                chain = Static(links, id="chain")
+                chain.display = bool(links.plain)
+                yield chain
                 yield Static("Follow-up questions (f answers the highlighted one)",
                              classes="section", id="follow-ups-title")
                 yield OptionList(*self.follow_ups, id="follow-ups")
@@ -111,6 +115,19 @@ class ReviewScreen(Screen[None]):
         self.show_status()
         for warning in self.analysis.extra.get("warnings", []) or []:
             self.notify(str(warning), severity="warning")
+
+    def chain_text(self) -> Text:
+        """The first answer and its follow-ups (this one marked), when there is a chain."""
+        links = review.chain(self.app.ctx.home, self.attempt)
+        if not links:
+            return Text()
+        text = Text("Answers in this chain\n", style="bold")
+        for n, link in enumerate(links, 1):
+            score = "–" if link.score is None else f"{link.score:.0f}"
+            style = "bold reverse" if link.current else ""
+            text.append(f"{n}. {link.label}  · {score}", style=style)
+            text.append("\n")
+        return text
 
     def heading(self) -> Text:
         title = self.prompt.title if self.prompt else "Free recording"
