@@ -126,7 +126,8 @@ class PracticeScreen(Screen["Take | None"]):
             self.read_aloud()
         self.set_interval(0.2, self.tick)
         self.tick()
-        if self.prompt.pillar == "behavioral" and self.prompt.themes:
+        # practice, not a mock interview: an interviewer gives no notes
+        if self.prompt.pillar == "behavioral" and self.prompt.themes and not self.interview:
             self.find_stories()
 
     # ------------------------------------------------------------------ workers
