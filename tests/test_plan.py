@@ -46,10 +46,13 @@ def answered(home: Path, prompt_id: str, when: datetime) -> str:
 def test_level_defaults() -> None:
     assert Plan().targets() == pytest.approx(
         {"coding": 1 / 3, "system-design": 1 / 3, "behavioral": 1 / 3})
+    # staff: the mock round's mix, system design and its deep dive together as much as
+    # behavioral, each twice coding
     staff = Plan("staff").targets()
     assert list(staff) == ["coding", "system-design", "behavioral", "deep-dive"]
-    assert staff["system-design"] == staff["behavioral"] == pytest.approx(1 / 3)
-    assert staff["coding"] == staff["deep-dive"] == pytest.approx(1 / 6)
+    assert staff["behavioral"] == pytest.approx(0.4)
+    assert staff["system-design"] + staff["deep-dive"] == pytest.approx(0.4)
+    assert staff["coding"] == pytest.approx(0.2)
 
 
 def test_plan_table_bad_fields_are_warnings_by_field() -> None:
@@ -99,10 +102,10 @@ def test_balance_after_a_sequence_of_attempts(coach_home: Path) -> None:
         # again; coding (3 already) gets none
         items = plan_due(history, PROMPTS, Plan(), new_per_day=3, now=NOW)
         assert [i.prompt_id for i in items] == ["story-1", "design-1", "story-2"]
-        # a staff plan has a deep-dive round of its own (a sixth of the practice): its
-        # prompt comes once behavioral and design have caught up
+        # a staff plan weighs behavioral more (both stories first) and has a deep-dive round
+        # of its own, which is further behind than system design (1 answer already)
         staff = plan_due(history, PROMPTS, Plan("staff"), new_per_day=8, now=NOW)
-        assert [i.prompt_id for i in staff[:4]] == ["story-1", "design-1", "story-2", "dive-1"]
+        assert [i.prompt_id for i in staff[:4]] == ["story-1", "story-2", "dive-1", "design-1"]
     # a deep-dive answer is its own round for staff, and system design for a senior plan
     answered(coach_home, "dive-1", NOW - timedelta(hours=1))
     with open_history(coach_home) as history:
@@ -154,7 +157,7 @@ def test_dashboard_shows_practice_against_the_plan(coach_home: Path) -> None:
     assert count == 1
     assert 'data-round="deep-dive"' in html
     assert "Practice in the last 14 days against your plan" in html
-    assert "Furthest behind: <strong>system-design</strong>" in html
+    assert "Furthest behind: <strong>behavioral</strong>" in html
 
 
 async def test_practise_next_on_the_home_screen_follows_the_plan(coach_home: Path) -> None:

@@ -2,7 +2,7 @@
 
 "A balanced preparation schedule allocates time to all three pillars", weighted by level: a
 senior loop is coding, system design and behavioral in equal parts; a staff loop weighs system
-design and behavioral more and adds a deep dive into a past project. The plan (``[plan]`` in
+design (with a deep dive into a past project) and behavioral more. The plan (``[plan]`` in
 config.toml) names the level, the interview date and the rounds the user will face; the balance
 counts the answers of the last 14 days per round, and "practise next" offers new prompts from
 the round furthest behind its share first. Plain Python: no I/O except reading the history.
@@ -10,22 +10,26 @@ the round furthest behind its share first. Plain Python: no I/O except reading t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from coach.core.interview import DEEP_DIVE, ROUND_SLOTS
 from coach.core.model import LEVELS, Prompt
 
 if TYPE_CHECKING:
     from coach.core.history import History
     from coach.core.scheduler import DueItem
 
-ROUNDS: tuple[str, ...] = ("coding", "system-design", "behavioral", "deep-dive")
-# Relative weights per level (see the module docstring); shares are weight / sum of weights.
+ROUNDS: tuple[str, ...] = ("coding", "system-design", "behavioral", DEEP_DIVE)
+# Relative weights per level: how often each round comes up in a mock interview round of that
+# level (``interview.ROUND_SLOTS``), so practice and the mock round share one mix: senior
+# 1:1:1; staff 1 coding, 1 system design, 1 deep dive, 2 behavioral.
 LEVEL_WEIGHTS: dict[str, dict[str, float]] = {
-    "senior": {"coding": 1.0, "system-design": 1.0, "behavioral": 1.0},
-    "staff": {"coding": 1.0, "system-design": 2.0, "behavioral": 2.0, "deep-dive": 1.0},
+    level: {r: float(n) for r, n in Counter(slots).items()}
+    for level, slots in ROUND_SLOTS.items()
 }
 WINDOW_DAYS = 14
 PRACTISED_STATES = ("analysed", "recovered")
