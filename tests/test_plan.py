@@ -184,3 +184,26 @@ async def test_practise_next_on_the_home_screen_follows_the_plan(coach_home: Pat
         practice = app.screen
         assert isinstance(practice, PracticeScreen)
         assert practice.prompt.pillar == "system-design"
+
+
+async def test_a_mock_interview_from_the_home_screen_is_for_the_plans_level(
+    coach_home: Path,
+) -> None:
+    from dataclasses import replace
+
+    from coach.tui.app import CoachApp
+    from coach.tui.screens.interview import InterviewScreen
+    from tests.test_tui_review import make_ctx
+
+    ctx = make_ctx(coach_home)
+    ctx.settings = replace(ctx.settings, plan=Plan("staff"))
+    app = CoachApp(ctx, transcriber_factory=lambda c: None, preflight=lambda c: None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("i")
+        for _ in range(100):
+            if any(isinstance(s, InterviewScreen) for s in app.screen_stack):
+                break
+            await pilot.pause(0.05)
+        [round_screen] = [s for s in app.screen_stack if isinstance(s, InterviewScreen)]
+        assert round_screen.level == "staff"
+        assert len(round_screen.questions) == 5  # a staff round

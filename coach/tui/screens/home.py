@@ -188,13 +188,13 @@ class HomeScreen(Screen[None]):
         self.app.practise(prompt)
 
     def action_interview(self) -> None:
-        """A mock interview round for the level chosen in the filter (senior if none)."""
+        """A mock interview round for the level chosen in the filter (else the plan's)."""
         from coach.errors import CoachError
         from coach.tui.logic.interview import plan
 
         level = self.query_one("#level", Select).value
         pillar = self.query_one("#pillar", Select).value
-        level = level if isinstance(level, str) else "senior"
+        level = level if isinstance(level, str) else self.app.ctx.settings.plan.level
         try:
             prompts = plan(self.app.ctx, level, pillar=pillar if isinstance(pillar, str) else None)
         except CoachError as exc:
