@@ -207,3 +207,15 @@ async def test_a_mock_interview_from_the_home_screen_is_for_the_plans_level(
         [round_screen] = [s for s in app.screen_stack if isinstance(s, InterviewScreen)]
         assert round_screen.level == "staff"
         assert len(round_screen.questions) == 5  # a staff round
+
+
+def test_a_toml_date_and_a_rounds_list_in_config(coach_home: Path) -> None:
+    (coach_home / "config.toml").write_text(
+        '[plan]\nlevel = "staff"\ntarget_date = 2027-01-15\n'
+        'rounds = ["system-design", "behavioral"]\n')
+    loaded = load_settings(coach_home)
+    assert loaded.warnings == []
+    assert loaded.settings.plan == Plan("staff", "2027-01-15",
+                                        (("system-design", 1.0), ("behavioral", 2.0)))
+    assert loaded.settings.plan.targets() == pytest.approx(
+        {"system-design": 1 / 3, "behavioral": 2 / 3})
