@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.core.attempts import write_atomic
+from coach.core.plan import ROUNDS, Plan, parse_plan
 from coach.errors import CoachError
 from coach.paths import config_path
 
@@ -40,6 +41,7 @@ class Settings:
     new_prompts_per_day: int = 3
     live_transcript: bool = False
     speak_prompt: bool = True
+    plan: Plan = field(default_factory=Plan)  # [plan]: level, interview date, rounds
     # interview mode (issue 14): follow-ups asked at once after each answer, 0 turns them off
     interview_follow_ups: int = 2
     follow_up_seconds: int = 60
@@ -93,6 +95,10 @@ def load_settings(home: Path, overrides: dict[str, Any] | None = None) -> Loaded
         known = {f.name: f for f in fields(Settings)}
         values: dict[str, Any] = {}
         for key, value in data.items():
+            if key == "plan":
+                values["plan"], plan_warnings = parse_plan(value, str(path))
+                warnings.extend(plan_warnings)
+                continue
             if key not in known:
                 warnings.append(f"{path}: unknown field '{key}' ignored")
                 continue
@@ -133,6 +139,29 @@ def _with_setting(text: str, name: str, value: str | bool | int | float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _read_config(path: Path) -> tuple[str, dict[str, Any]]:
+    """The config's text and values; CoachError if it cannot be read or does not parse (a
+    file that does not parse may hold the user's work in progress: never overwrite it)."""
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        return text, tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CoachError(f"{path} is not valid TOML ({exc}); left unchanged") from None
+    except OSError as exc:
+        raise CoachError(f"cannot read {path}: {exc}") from None
+
+
+def _write_config(path: Path, text: str) -> Path:
+    """Write the config atomically, keeping its mode; a symlinked config keeps its link."""
+    target = path.resolve()
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
+    try:
+        write_atomic(target, text, mode=mode)
+    except OSError as exc:
+        raise CoachError(f"cannot write {path}: {exc}") from None
+    return path
+
+
 def save_setting(home: Path, name: str, value: str | bool | int | float) -> Path:
     """Set one setting in ``config.toml`` and return the file's path.
 
@@ -141,16 +170,10 @@ def save_setting(home: Path, name: str, value: str | bool | int | float) -> Path
     that raises CoachError, as does an edit that would change any other value, so the caller
     can say the choice applies to this session only. The write is atomic.
     """
-    if name not in {f.name for f in fields(Settings)}:
+    if name not in {f.name for f in fields(Settings)} or name == "plan":
         raise ValueError(f"unknown setting {name!r}")
     path = config_path(home)
-    try:
-        old_text = path.read_text(encoding="utf-8") if path.exists() else ""
-        old = tomllib.loads(old_text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CoachError(f"{path} is not valid TOML ({exc}); left unchanged") from None
-    except OSError as exc:
-        raise CoachError(f"cannot read {path}: {exc}") from None
+    old_text, old = _read_config(path)
     new_text = _with_setting(old_text, name, value)
     try:
         new = tomllib.loads(new_text)
@@ -158,10 +181,47 @@ def save_setting(home: Path, name: str, value: str | bool | int | float) -> Path
         new = {}
     if new != {**old, name: value}:  # e.g. the key sat inside a multi-line string
         raise CoachError(f"cannot change {name} in {path} safely; left unchanged")
-    target = path.resolve()  # a symlinked config (dotfiles) keeps its link
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
+    return _write_config(path, new_text)
+
+
+def _plan_table(plan: Plan) -> tuple[str, dict[str, Any]]:
+    """The ``[plan]`` table as TOML text and as the dict tomllib reads back from it."""
+    table: dict[str, Any] = {"level": plan.level}
+    if plan.target_date:
+        table["target_date"] = plan.target_date
+    table["rounds"] = {r: plan.rounds[r] for r in ROUNDS if r in plan.rounds}
+    rounds = ", ".join(f"{r} = {_toml_value(w)}" for r, w in table["rounds"].items())
+    lines = ["[plan]", f"level = {_toml_value(plan.level)}"]
+    if plan.target_date:
+        lines.append(f"target_date = {_toml_value(plan.target_date)}")
+    lines.append(f"rounds = {{ {rounds} }}")
+    return "\n".join(lines), table
+
+
+def save_plan(home: Path, plan: Plan) -> Path:
+    """Write ``plan`` as the ``[plan]`` table of config.toml (replacing the old table only).
+
+    Like ``save_setting``: every other line is kept, a file that does not parse is never
+    overwritten, and an edit that would change anything else is refused (CoachError)."""
+    path = config_path(home)
+    old_text, old = _read_config(path)
+    block, table = _plan_table(plan)
+    lines = old_text.splitlines()
+    header = re.compile(r"^\s*\[\s*plan\s*\]\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        new_lines = [*lines, *([""] if lines and lines[-1].strip() else []), block]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if _TABLE.match(lines[i])),
+                   len(lines))
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1  # keep the blank lines before the next table
+        new_lines = [*lines[:start], block, *lines[end:]]
+    new_text = "\n".join(new_lines) + "\n"
     try:
-        write_atomic(target, new_text, mode=mode)
-    except OSError as exc:
-        raise CoachError(f"cannot write {path}: {exc}") from None
-    return path
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        new = {}
+    if new != {**old, "plan": table}:
+        raise CoachError(f"cannot change [plan] in {path} safely; left unchanged")
+    return _write_config(path, new_text)

@@ -74,3 +74,7 @@ def config_path(home: Path) -> Path:
 
 def user_prompts_dir(home: Path) -> Path:
     return home / "prompts"
+
+
+def user_stories_dir(home: Path) -> Path:
+    return home / "stories"

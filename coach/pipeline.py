@@ -227,17 +227,21 @@ def finish_analysis(
         pitch=pitch,
     )
     analysis.report = str(attempt.report_path)
+    try:  # a rating given meanwhile (history/TUI) lives on disk: don't overwrite it
+        on_disk: Attempt | None = load_attempt(attempt.path)
+    except (OSError, ValueError, TypeError):
+        on_disk = None
+    rating = (on_disk.rating if on_disk else None) or attempt.rating
+    self_rating = (on_disk.self_rating if on_disk else None) or attempt.self_rating
+    analysis.self_rating = self_rating
     write_analysis(attempt, analysis.to_dict())
     _write_report(ctx, attempt, prompt, analysis)
     if attempt.follows:  # the answer it follows lists its follow-up answers: add this one
         refresh_report(ctx, attempt.follows)
     state = "recovered" if attempt.state == "recovered" else "analysed"
-    try:  # a rating given meanwhile (history/TUI) lives on disk: don't overwrite it
-        rating = load_attempt(attempt.path).rating or attempt.rating
-    except (OSError, ValueError, TypeError):
-        rating = attempt.rating
     attempt = update_attempt(
-        attempt, state=state, error=None, rating=rating, recording_s=transcript.duration_s
+        attempt, state=state, error=None, rating=rating, self_rating=self_rating,
+        recording_s=transcript.duration_s,
     )
     warning = index_attempt(ctx, attempt, analysis.to_dict())
     if warning:

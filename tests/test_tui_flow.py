@@ -17,6 +17,7 @@ from coach.cli.common import Context, open_context
 from coach.core.attempts import iter_attempts
 from coach.tui.app import CoachApp
 from coach.tui.dialogs.confirm import ConfirmDialog
+from coach.tui.dialogs.self_rating import SelfRatingDialog
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.practice import RECORDING, PracticeScreen
 from coach.tui.screens.review import ReviewScreen
@@ -108,9 +109,13 @@ async def test_whole_practice_loop(coach_home: Path, speak, transcriber) -> None
         assert practice.state == RECORDING
         await wait_for(pilot, lambda: practice.recorder.done.is_set())
         await pilot.press("space")  # stop
+        # before any score: how did it go? (the analysis runs behind the question)
+        await wait_for(pilot, lambda: isinstance(app.screen, SelfRatingDialog), 30)
+        await pilot.press("3")
         await wait_for(pilot, lambda: reviewing(app))
 
         review = app.screen
+        assert "You said: Good" in str(review.query_one("#status").render())
         words = " ".join(t.text.lower() for t in review.query_one(TranscriptView).tokens)
         for expected in ("tree", "range", "sorted", "hash", "equality"):
             assert expected in words
@@ -126,6 +131,7 @@ async def test_whole_practice_loop(coach_home: Path, speak, transcriber) -> None
         await wait_for(pilot, lambda: review.rated is not None)
         stored = json.loads((Path(attempt.folder) / "attempt.json").read_text())
         assert stored["rating"] == review.rated
+        assert stored["self_rating"] == "good"
 
         await pilot.press("f")  # answer the first follow-up right away
         follow = app.screen

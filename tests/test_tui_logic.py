@@ -31,13 +31,15 @@ class TestBrowse:
         assert browse.visible(PROMPTS, {}, pillar="coding", text="index") == []
 
     def test_due_prompts_come_first_then_new(self) -> None:
-        marks = {"b": browse.NEW, "c": browse.DUE}
+        marks = {"c": browse.DUE, "b": browse.NEW}  # in the scheduler's order
         assert [p.id for p in browse.visible(PROMPTS, marks)] == ["c", "b", "a"]
         assert browse.practise_next(PROMPTS, marks).id == "c"
+        # among new prompts, the plan's order (the round furthest behind), not the titles
+        assert browse.practise_next(PROMPTS, {"b": browse.NEW, "a": browse.NEW}).id == "b"
         assert browse.practise_next(PROMPTS, {}) is None
 
     def test_no_history_means_no_marks(self, coach_home) -> None:
-        assert browse.due_marks(coach_home, ["a", "b"]) == ({}, None)
+        assert browse.due_marks(coach_home, {p.id: p for p in PROMPTS}) == ({}, None)
 
 
 class TestTimer:

@@ -129,6 +129,28 @@ class TestHistory:
             assert snap_compare(app, terminal_size=SIZE, run_before=show_history)
 
 
+class TestSelfRating:
+    def test_how_did_that_go_before_the_score(self, snap_compare, coach_home) -> None:
+        """Over the finished analysis (its score not shown): the question, the four grades
+        with their keys, and how to skip."""
+        from coach.tui.dialogs.self_rating import SelfRatingDialog
+        from coach.tui.screens.processing import ProcessingScreen
+        from tests.test_self_rating import take
+
+        ctx = make_ctx(coach_home)
+        attempt, prompt, transcript = take(ctx)
+        app = CoachApp(ctx, transcriber_factory=lambda c: object(), preflight=lambda c: None)
+
+        async def stop_an_answer(pilot) -> None:
+            screen = ProcessingScreen(attempt, prompt, transcript, ask_self_rating=True)
+            await app.push_screen(screen)
+            await wait_for(pilot, lambda: screen.done is not None, 20)
+            await wait_for(pilot, lambda: isinstance(app.screen, SelfRatingDialog), 10)
+            await wait_for(pilot, lambda: "Skip" in app.export_screenshot(), 10)  # its footer
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=stop_an_answer)
+
+
 class TestInterview:
     def test_a_follow_up_being_asked(self, snap_compare, coach_home, monkeypatch) -> None:
         """The interviewer's follow-up, large in a heavy frame, while it is read aloud: no

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from coach import __version__
 from coach.errors import CoachError
 
-COMMAND_MODULES = ("analyze", "prompts", "practice", "record", "history", "doctor",
-                   "interview")
+COMMAND_MODULES = (
+    "analyze", "prompts", "practice", "record", "history", "doctor", "plan", "stories",
+    "interview",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

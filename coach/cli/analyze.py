@@ -71,6 +71,12 @@ def summary(analysis: Analysis, attempt_id: str) -> str:
                 lines.append(f"    missed   {point.get('text', '')}{why}")
     for flag in analysis.red_flags:
         lines.append(f"  red flag   {flag.get('text', flag.get('id', ''))}")
+    if analysis.self_rating:
+        from coach.core.scheduler import propose_rating
+
+        measured = propose_rating(float(score.get("total", 0) or 0))
+        lines.append(f"  you rated  {analysis.self_rating.capitalize()}; the score says "
+                     f"{measured.capitalize()}")
     lines.append(f"  report     {analysis.report}")
     return "\n".join(lines)
 

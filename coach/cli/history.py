@@ -20,7 +20,6 @@ from typing import Any
 from coach.errors import CoachError
 
 RATING_CHOICES = ("again", "hard", "good", "easy")
-DASHBOARD_FILE = "index.html"
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -155,12 +154,12 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_due(args: argparse.Namespace) -> int:
     from coach.cli.common import open_context
     from coach.core.history import open_history
-    from coach.core.scheduler import due
+    from coach.core.plan import plan_due
 
     ctx = open_context(args)
     prompts = ctx.library().prompts
     with open_history(ctx.home) as history:
-        items = due(history, list(prompts), new_per_day=ctx.settings.new_prompts_per_day)
+        items = plan_due(history, prompts, ctx.settings.plan, ctx.settings.new_prompts_per_day)
     if args.json:
         print(json.dumps([
             {**item.to_dict(), "title": prompts[item.prompt_id].title} for item in items
@@ -177,22 +176,15 @@ def run_due(args: argparse.Namespace) -> int:
 
 def run_progress(args: argparse.Namespace) -> int:
     from coach.cli.common import open_context
-    from coach.core.history import open_history
+    from coach.core.progress import write_home_dashboard
 
     ctx = open_context(args)
-    try:
-        from coach.core.progress import render_dashboard, write_dashboard
-    except ImportError:
-        raise CoachError(
-            "the progress dashboard is not available in this version of coach "
-            "(coach.core.progress is missing)"
-        ) from None
-    with open_history(ctx.home) as history:
-        rows = history.dashboard_rows(dict(ctx.library().prompts))
-    path = ctx.home / DASHBOARD_FILE
     generated_at = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    write_dashboard(path, render_dashboard(rows, generated_at=generated_at))
-    print(f"Wrote the progress dashboard ({len(rows)} attempt(s)): {path}")
+    path, count = write_home_dashboard(
+        ctx.home, dict(ctx.library().prompts), generated_at=generated_at,
+        plan=ctx.settings.plan,
+    )
+    print(f"Wrote the progress dashboard ({count} attempt(s)): {path}")
     return 0
 
 

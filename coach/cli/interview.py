@@ -38,8 +38,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     parser.add_argument("--questions", type=_count, metavar="N",
                         help="how many questions (default: 3 senior, 5 staff)")
-    parser.add_argument("--level", choices=LEVELS, default="senior",
-                        help="the level interviewed for (default: senior)")
+    parser.add_argument("--level", choices=LEVELS,
+                        help="the level interviewed for (default: your plan's, see "
+                        "'coach plan'; senior without one)")
     parser.add_argument("--pillar", choices=PILLARS, help="only questions of this pillar")
     parser.add_argument(
         "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
@@ -53,9 +54,10 @@ def run(args: argparse.Namespace) -> int:
     from coach.tui.logic.interview import plan
 
     ctx = open_context(args, model=getattr(args, "model", None))
-    prompts = plan(ctx, args.level, args.questions, args.pillar)  # CoachError if nothing fits
+    level = args.level or ctx.settings.plan.level
+    prompts = plan(ctx, level, args.questions, args.pillar)  # CoachError if nothing fits
     recover_before_the_app(ctx.home)
     from coach.tui.app import CoachApp
 
-    CoachApp(ctx, start_round=(prompts, args.level)).run()
+    CoachApp(ctx, start_round=(prompts, level)).run()
     return 0

@@ -40,6 +40,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                      help="with --file: feed it as fast as it can be written, not in real time")
     rec.add_argument("--json", action="store_true", help="print the analysis as JSON")
     rec.add_argument(
+        "--self-rating", metavar="N",
+        help="how you think it went, before seeing the score: 1 again, 2 hard, 3 good, 4 easy "
+        "(or the name); the dashboard compares it with the measured grade",
+    )
+    rec.add_argument(
         "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
         help="Whisper model (default: tiny.en)",
     )
@@ -88,8 +93,10 @@ def run_record(args: argparse.Namespace) -> int:
     from coach.audio.devices import preflight
     from coach.audio.recorder import FileSource, Recorder
     from coach.core.attempts import new_attempt, update_attempt
+    from coach.core.history import parse_self_rating
 
     ctx = open_context(args, model=getattr(args, "model", None))
+    self_rating = parse_self_rating(args.self_rating) if args.self_rating else None
     _recover(ctx.home)
     prompt = ctx.prompt(args.prompt)
     seconds = args.seconds or (prompt.answer_seconds if prompt else 120.0)
@@ -106,7 +113,7 @@ def run_record(args: argparse.Namespace) -> int:
         source = None
     try:
         attempt = new_attempt(
-            ctx.home, prompt.id if prompt else None, state="recording",
+            ctx.home, prompt.id if prompt else None, state="recording", self_rating=self_rating,
             extra={"pid": os.getpid(), **({"source_file": str(args.file)} if args.file else {})},
         )
     except OSError as exc:

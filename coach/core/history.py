@@ -31,12 +31,25 @@ from coach.core.attempts import (
     now_iso,
     read_analysis,
     update_attempt,
+    write_analysis,
 )
 from coach.errors import CoachError
 from coach.paths import attempts_dir, database_path
 
 BUSY_TIMEOUT_MS = 15000
 RATINGS = ("again", "hard", "good", "easy")
+
+
+def parse_self_rating(value: str | int) -> str:
+    """A self-rating given as a key (1-4) or a name (again/hard/good/easy), as its name."""
+    text = str(value).strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(RATINGS):
+        return RATINGS[int(text) - 1]
+    if text in RATINGS:
+        return text
+    raise CoachError(
+        f"unknown self-rating '{value}' (use 1-4 or one of: {', '.join(RATINGS)})"
+    )
 
 
 class HistoryCorrupt(CoachError):
@@ -485,6 +498,23 @@ class History:
                 (rating, rated_at, attempt_id),
             )
 
+    def set_self_rating(self, attempt_id: str, value: str | int) -> str:
+        """Store how the user rated their own answer before seeing the score: on the row, in
+        ``attempt.json`` (the source of truth) and in ``analysis.json`` when it exists."""
+        rating = parse_self_rating(value)
+        row = self.get(attempt_id)
+        folder = Path(row["folder"]) if row else attempts_dir(self.path.parent) / attempt_id
+        try:
+            attempt = load_attempt(folder)
+        except (OSError, ValueError, TypeError):
+            raise CoachError(f"no attempt with id '{attempt_id}' (see 'coach history')") from None
+        attempt = update_attempt(attempt, self_rating=rating)
+        analysis = read_analysis(attempt)
+        if analysis is not None:
+            write_analysis(attempt, {**analysis, "self_rating": rating})
+        self.record_attempt(attempt, analysis)
+        return rating
+
     def rebuild(self, home: Path) -> int:
         """Recreate the index (attempts, cards, reviews) from the attempt folders; returns
         how many attempts were indexed. Cards are replayed from the stored ratings.
@@ -537,6 +567,9 @@ class History:
                 "hesitations_per_min": row["hesitations_per_min"],
                 "reasoning_per_min": row["reasoning_per_min"],
                 "coverage": row["coverage"],
+                "self_rating": row["self_rating"],
+                "category": getattr(info, "category", None)
+                if not isinstance(info, dict) else info.get("category"),
                 "report_href": href,
             })
         return rows

@@ -188,6 +188,8 @@ class Analysis:
     hedges: dict[str, Any] | None = None
     repetition: list[dict[str, Any]] = field(default_factory=list)
     pitch: dict[str, Any] | None = None
+    # the user's own grade (again/hard/good/easy) given before the score was shown, or None
+    self_rating: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -221,4 +223,5 @@ class Analysis:
             hedges=data.get("hedges"),
             repetition=list(data.get("repetition") or []),
             pitch=data.get("pitch"),
+            self_rating=data.get("self_rating"),
         )

@@ -19,6 +19,7 @@ from typing import Any
 from coach.config import Settings
 from coach.core.attempts import write_atomic
 from coach.core.model import Analysis
+from coach.core.plan import Plan
 from coach.core.report import format_number, render_page, safe_href
 
 _DEFAULTS = Settings()
@@ -245,8 +246,18 @@ WIDE_W = 540.0  # the score chart spans two columns
 PAD_L, PAD_R, PAD_T, PAD_B = 34.0, 10.0, 10.0, 22.0
 
 
-def render_dashboard(rows: list[dict[str, Any]], *, generated_at: str) -> str:
-    """The progress page: trends overall, per pillar and per prompt, and every attempt listed."""
+def render_dashboard(
+    rows: list[dict[str, Any]],
+    *,
+    generated_at: str,
+    balance: dict[str, Any] | None = None,
+    stories: dict[str, Any] | None = None,
+) -> str:
+    """The progress page: trends overall, per pillar and per prompt, and every attempt listed;
+    calibration of the user's own grades; with ``balance`` (``plan.balance(...).to_dict()``)
+    the last 14 days of practice against the plan, with ``stories`` the story bank's count."""
+    from coach.core.calibration import calibration
+
     attempts = sorted((_row_view(r) for r in rows), key=lambda r: r["sort_key"])
     by_pillar: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_prompt: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -286,12 +297,41 @@ def render_dashboard(rows: list[dict[str, Any]], *, generated_at: str) -> str:
         generated_at=generated_at,
         summary=_summary(attempts),
         chart_labels=[c[1] for c in CHARTS],
+        calibration=calibration(attempts),
+        balance=balance,
+        stories=stories,
     )
 
 
 def write_dashboard(path: Path, html: str) -> None:
     """Write the dashboard atomically with user-only permissions."""
     write_atomic(Path(path), html, mode=0o600)
+
+
+DASHBOARD_FILE = "index.html"
+
+
+def write_home_dashboard(
+    home: Path, prompts: dict[str, Any], *, generated_at: str, plan: Plan | None = None
+) -> tuple[Path, int]:
+    """Render and write ``<home>/index.html`` from the home's history (the one way the CLI
+    and the app write it), with the practice against ``plan`` (default: a senior loop);
+    returns its path and how many attempts it shows."""
+    from coach.core.history import open_history
+    from coach.core.plan import balance
+    from coach.core.stories import RECOMMENDED_COUNT, load_stories, theme_gaps
+    from coach.paths import user_stories_dir
+
+    with open_history(home) as history:
+        rows = history.dashboard_rows(prompts)
+        bal = balance(history, prompts, plan or Plan()).to_dict()
+    bank = load_stories(user_stories_dir(Path(home)))
+    stories = {"count": len(bank.stories), "recommended": RECOMMENDED_COUNT,
+               "gaps": [t for t, _n in theme_gaps(prompts.values(), bank.stories)]}
+    path = Path(home) / DASHBOARD_FILE
+    write_dashboard(path, render_dashboard(rows, generated_at=generated_at, balance=bal,
+                                           stories=stories))
+    return path, len(rows)
 
 
 def _row_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -320,6 +360,8 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
         "hesitations_per_min": _float(row.get("hesitations_per_min")),
         "reasoning_per_min": _float(row.get("reasoning_per_min")),
         "coverage": None if coverage is None else coverage * 100.0,
+        "self_rating": row.get("self_rating"),
+        "category": row.get("category") or "",
         "report_href": safe_href(row.get("report_href")),
         "sort_key": (started, str(row.get("id", ""))),
     }

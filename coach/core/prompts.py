@@ -10,7 +10,7 @@ prompt from loading.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,34 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
         if line.strip() in ("---", "..."):
             return "".join(lines[1:n]), "".join(lines[n + 1 :])
     return None
+
+
+def read_front_matter(
+    path: Path, problem: Callable[..., None]
+) -> tuple[dict[Any, Any], str] | None:
+    """(fields, body) of a Markdown file with YAML front matter, or None after telling
+    ``problem(field, message)`` why not (unreadable, no front matter, bad YAML, not a mapping).
+    Shared by every file the user writes in this shape (prompts, stories)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problem("file", f"cannot be read ({exc.__class__.__name__}: {exc})")
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problem("front matter", "missing: the file must start with a '---' YAML block")
+        return None
+    try:
+        data = yaml.load(parts[0], Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem("yaml", f"does not parse{where}: {getattr(exc, 'problem', None) or exc}")
+        return None
+    if not isinstance(data, dict):
+        problem("yaml", "front matter must be a mapping of fields")
+        return None
+    return data, parts[1]
 
 
 def _positive(value: Any) -> bool:
@@ -179,25 +207,10 @@ def validate(path: Path) -> tuple[Prompt | None, list[Problem]]:
     def problem(fld: str, message: str, blocking: bool = True) -> None:
         problems.append(Problem(name, fld, message, blocking))
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problem("file", f"cannot be read ({exc.__class__.__name__}: {exc})")
+    read = read_front_matter(path, problem)
+    if read is None:
         return None, problems
-    parts = split_front_matter(text)
-    if parts is None:
-        problem("front matter", "missing: the file must start with a '---' YAML block")
-        return None, problems
-    try:
-        data = yaml.load(parts[0], Loader=SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem("yaml", f"does not parse{where}: {getattr(exc, 'problem', None) or exc}")
-        return None, problems
-    if not isinstance(data, dict):
-        problem("yaml", "front matter must be a mapping of fields")
-        return None, problems
+    data, body = read
 
     for key in REQUIRED:
         if data.get(key) in (None, ""):
@@ -262,7 +275,7 @@ def validate(path: Path) -> tuple[Prompt | None, list[Problem]]:
     if data.get("pillar") == "behavioral" and not themes:
         problem("themes", "behavioral prompt without themes (the stories it asks for)",
                 blocking=False)
-    question = parts[1].strip()
+    question = body.strip()
     if not question:
         problem("question", "missing: write the question below the front matter")
     if any(p.blocking for p in problems):

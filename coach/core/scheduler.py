@@ -14,7 +14,7 @@ than flash cards:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -173,9 +173,12 @@ def due(
     prompt_ids: Sequence[str],
     now: datetime | None = None,
     new_per_day: int = 3,
+    order: Callable[[list[str]], list[str]] | None = None,
 ) -> list[DueItem]:
     """What to practise now: due reviews first (most overdue first), then up to
-    ``new_per_day`` prompts never practised, minus those already started today."""
+    ``new_per_day`` prompts never practised, minus those already started today.
+    ``order`` reorders the candidates for the new slots before they are cut to the budget
+    (``coach.core.plan`` uses it to keep the practice balanced across rounds)."""
     when = _utc(now)
     wanted = set(prompt_ids)
     cards = history.query("SELECT prompt_id, due, created_at FROM cards ORDER BY due, prompt_id")
@@ -205,5 +208,7 @@ def due(
     # Practised but never rated prompts have no schedule yet: offer them first among the new.
     unscheduled = [p for p in dict.fromkeys(prompt_ids) if p not in scheduled]
     unscheduled.sort(key=lambda p: p not in practised)
+    if order is not None:
+        unscheduled = order(unscheduled)
     items.extend(DueItem(p, None, "new") for p in unscheduled[:budget])
     return items

@@ -194,7 +194,7 @@ class CoachApp(App[None]):
         if attempt is None:
             self.pop_screen()
             return
-        self.switch_screen(ProcessingScreen(attempt, prompt, transcript))
+        self.switch_screen(ProcessingScreen(attempt, prompt, transcript, ask_self_rating=True))
 
     @work(thread=True, exclusive=True, group="microphone", exit_on_error=False)
     def choose_microphone(self, device: str, name: str) -> None:

@@ -117,6 +117,14 @@ class LiveWords(Message, bubble=False):
 
 
 @dataclass
+class StoriesFound(Message, bubble=False):
+    """The user's stories that fit a behavioral prompt (title, shared themes), best first."""
+
+    stories: list[tuple[str, tuple[str, ...]]]
+    problem: str | None = None
+
+
+@dataclass
 class TakeAnalysed(Message):
     """An answer of the interview round was analysed (the round picks the next follow-up)."""
 

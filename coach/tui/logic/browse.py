@@ -6,10 +6,11 @@ prompts the scheduler says are due come first, then the new ones it suggests, th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from coach.core.model import Prompt
+from coach.core.plan import Plan
 from coach.paths import database_path
 
 DUE = "due"
@@ -32,9 +33,10 @@ def matches(prompt: Prompt, pillar: str | None, level: str | None, text: str) ->
 
 
 def due_marks(
-    home: Path, prompt_ids: Iterable[str], new_per_day: int = 3
+    home: Path, prompts: Mapping[str, Prompt], new_per_day: int = 3, plan: Plan | None = None
 ) -> tuple[dict[str, str], str | None]:
-    """(prompt id -> "due" or "new", a problem to tell the user or None).
+    """(prompt id -> "due" or "new", in the order to practise them; a problem to tell the
+    user or None). New prompts come from the plan's rounds furthest behind first.
 
     Never raises: the home screen must open even if the history is damaged, but a damaged
     history is said (with what to do), never silently shown as "nothing due".
@@ -42,12 +44,12 @@ def due_marks(
     if not database_path(home).is_file():
         return {}, None
     from coach.core.history import open_history
-    from coach.core.scheduler import due
+    from coach.core.plan import plan_due
     from coach.errors import CoachError
 
     try:
         with open_history(home) as history:
-            items = due(history, list(prompt_ids), new_per_day=new_per_day)
+            items = plan_due(history, prompts, plan or Plan(), new_per_day)
     except CoachError as exc:
         return {}, str(exc)
     except Exception as exc:  # the home screen must still open
@@ -73,6 +75,7 @@ def visible(
 
 
 def practise_next(prompts: Iterable[Prompt], marks: dict[str, str]) -> Prompt | None:
-    """The prompt the "practise next" action opens: the first due or new one, if any."""
-    ordered = order(prompts, marks)
-    return next((p for p in ordered if p.id in marks), None)
+    """The prompt the "practise next" action opens: the first due or new one, in the order
+    the scheduler and the plan gave them (due reviews, then the round furthest behind)."""
+    by_id = {p.id: p for p in prompts}
+    return next((by_id[pid] for pid in marks if pid in by_id), None)

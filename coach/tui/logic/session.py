@@ -177,6 +177,26 @@ def rate(ctx: Context, attempt: Attempt, rating: str) -> str:
     return f"Rated {rating}: next review {card.due.astimezone():%a %d %b}"
 
 
+def self_rate(ctx: Context, attempt: Attempt, rating: str) -> Attempt:
+    """Store the user's grade of their own answer (given before the score); returns the
+    attempt as saved."""
+    from coach.core.attempts import load_attempt
+    from coach.core.history import open_history
+
+    with open_history(ctx.home) as history:
+        history.set_self_rating(attempt.id, rating)
+    return load_attempt(attempt.path)
+
+
+def fitting_stories(ctx: Context, prompt: Prompt) -> list[tuple[str, tuple[str, ...]]]:
+    """(title, shared themes) of the user's stories that fit ``prompt``, best fit first."""
+    from coach.core.stories import fits, load_stories, stories_for
+    from coach.paths import user_stories_dir
+
+    bank = load_stories(user_stories_dir(ctx.home))
+    return [(s.title, fits(s, prompt)) for s in stories_for(prompt, bank.stories)]
+
+
 def open_in_browser(path: Path) -> None:
     """Open a local file (report, dashboard, folder) in the user's browser or file manager."""
     if not path.exists():
@@ -197,13 +217,11 @@ def import_file(ctx: Context, path: Path, prompt: Prompt | None) -> Attempt:
 def write_dashboard(ctx: Context) -> Path:
     """Regenerate the progress dashboard (``index.html`` in the home) and return its path."""
     from coach.core.attempts import now_iso
-    from coach.core.history import open_history
-    from coach.core.progress import render_dashboard, write_dashboard
+    from coach.core.progress import write_home_dashboard
 
-    with open_history(ctx.home) as history:
-        rows = history.dashboard_rows(dict(ctx.library().prompts))
-    path = ctx.home / "index.html"
-    write_dashboard(path, render_dashboard(rows, generated_at=now_iso()))
+    path, _count = write_home_dashboard(
+        ctx.home, dict(ctx.library().prompts), generated_at=now_iso(), plan=ctx.settings.plan
+    )
     return path
 
 

@@ -76,9 +76,11 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="due", exit_on_error=False)
     def load_due(self) -> None:
-        ids = [p.id for p in self.prompts]
-        per_day = self.app.ctx.settings.new_prompts_per_day
-        marks, problem = browse.due_marks(self.app.ctx.home, ids, per_day)
+        settings = self.app.ctx.settings
+        marks, problem = browse.due_marks(
+            self.app.ctx.home, self.app.ctx.library().prompts, settings.new_prompts_per_day,
+            settings.plan,
+        )
         self.post_message(DueLoaded(marks, problem))
 
     def on_due_loaded(self, message: DueLoaded) -> None:
@@ -86,7 +88,7 @@ class HomeScreen(Screen[None]):
             self.history_problem = message.problem
             self.notify(f"{message.problem}\n{DOCTOR_HINT}", title="History", severity="error",
                         timeout=15)
-        if message.marks != self.marks:
+        if list(message.marks.items()) != list(self.marks.items()):  # the order matters too
             self.marks = message.marks
             self.refresh_list()
 
@@ -186,13 +188,13 @@ class HomeScreen(Screen[None]):
         self.app.practise(prompt)
 
     def action_interview(self) -> None:
-        """A mock interview round for the level chosen in the filter (senior if none)."""
+        """A mock interview round for the level chosen in the filter (else the plan's)."""
         from coach.errors import CoachError
         from coach.tui.logic.interview import plan
 
         level = self.query_one("#level", Select).value
         pillar = self.query_one("#pillar", Select).value
-        level = level if isinstance(level, str) else "senior"
+        level = level if isinstance(level, str) else self.app.ctx.settings.plan.level
         try:
             prompts = plan(self.app.ctx, level, pillar=pillar if isinstance(pillar, str) else None)
         except CoachError as exc:

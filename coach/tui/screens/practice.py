@@ -28,7 +28,13 @@ from coach.errors import CoachError
 from coach.tui.dialogs.confirm import ConfirmDialog
 from coach.tui.logic import session
 from coach.tui.logic.timebox import clock, countdown
-from coach.tui.messages import LevelChanged, LiveWords, PreflightChecked, RecordingProblem
+from coach.tui.messages import (
+    LevelChanged,
+    LiveWords,
+    PreflightChecked,
+    RecordingProblem,
+    StoriesFound,
+)
 from coach.tui.widgets.level_meter import LevelMeter
 from coach.tui.widgets.timer import AnswerTimer
 from coach.tui.widgets.title_bar import TitleBar
@@ -108,6 +114,7 @@ class PracticeScreen(Screen["Take | None"]):
         yield Static("", id="mic-problem")
         yield Static("", id="problems")
         yield Static("", id="live")
+        yield Static("", id="stories")  # shown for a behavioral prompt once stories are read
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,12 +126,39 @@ class PracticeScreen(Screen["Take | None"]):
             self.read_aloud()
         self.set_interval(0.2, self.tick)
         self.tick()
+        # practice, not a mock interview: an interviewer gives no notes
+        if self.prompt.pillar == "behavioral" and self.prompt.themes and not self.interview:
+            self.find_stories()
 
     # ------------------------------------------------------------------ workers
 
     @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
     def check_microphone(self) -> None:
         self.post_message(PreflightChecked(self.app.microphone_problem(fall_back=True)))
+
+    @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
+    def find_stories(self) -> None:
+        try:
+            found = session.fitting_stories(self.app.ctx, self.prompt)
+        except OSError as exc:
+            self.post_message(StoriesFound([], f"stories not read: {exc}"))
+            return
+        self.post_message(StoriesFound(found))
+
+    def on_stories_found(self, message: StoriesFound) -> None:
+        box = self.query_one("#stories", Static)
+        box.display = True
+        if message.problem:
+            box.update(Text(message.problem, style="dim"))
+            return
+        if not message.stories:
+            box.update(Text(f"No story of yours for {', '.join(self.prompt.themes)} yet "
+                            "(coach stories new)", style="dim"))
+            return
+        lines = [Text("Your stories that fit:", style="bold")]
+        lines += [Text.assemble(f"  {title}  ", (f"[{', '.join(themes)}]", "dim"))
+                  for title, themes in message.stories[:4]]
+        box.update(Text("\n").join(lines))
 
     def read_aloud(self) -> None:
         session.speak(self.question or self.prompt.question)

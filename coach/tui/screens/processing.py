@@ -2,6 +2,8 @@
 
 The model was loaded in the background at start-up; if it is still loading, this screen waits for
 it (the UI stays responsive). A failure keeps the recording and says so; Escape goes back.
+For a fresh take it first asks the user to grade their answer (``SelfRatingDialog``) while the
+analysis runs behind it, so the review, and its score, only comes once they have answered.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from coach.core.attempts import Attempt
-from coach.core.model import Prompt, Transcript
+from coach.core.model import Analysis, Prompt, Transcript
+from coach.errors import CoachError
 from coach.tui.messages import AnalysisDone, AnalysisFailed, AnalysisProgress
 from coach.tui.widgets.title_bar import TitleBar
 
@@ -39,13 +42,21 @@ class ProcessingScreen(Screen[None]):
     ]
 
     def __init__(
-        self, attempt: Attempt, prompt: Prompt | None, transcript: Transcript | None = None
+        self,
+        attempt: Attempt,
+        prompt: Prompt | None,
+        transcript: Transcript | None = None,
+        *,
+        ask_self_rating: bool = False,
     ) -> None:
         super().__init__()
         self.attempt = attempt
         self.prompt = prompt
         self.transcript = transcript
         self.failed = False
+        self.asking = ask_self_rating  # the self-rating dialog is (about to be) open
+        self.self_rating: str | None = None
+        self.done: AnalysisDone | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("analysing your answer")
@@ -56,6 +67,14 @@ class ProcessingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.run_analysis()
+        if self.asking:
+            from coach.tui.dialogs.self_rating import SelfRatingDialog
+
+            self.app.push_screen(SelfRatingDialog(), self.self_rated)
+
+    def self_rated(self, rating: str | None) -> None:
+        self.asking, self.self_rating = False, rating
+        self.show_review()
 
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
     def run_analysis(self) -> None:
@@ -82,9 +101,35 @@ class ProcessingScreen(Screen[None]):
         self.query_one(ProgressBar).progress = message.fraction
 
     def on_analysis_done(self, message: AnalysisDone) -> None:
+        self.done = message
+        self.show_review()
+
+    def show_review(self) -> None:
+        """The review, once the analysis is done and the user has graded (or skipped)."""
+        if self.done is None or self.asking:
+            return
+        if self.self_rating is None:
+            self.open_review(self.done.attempt, self.done.analysis)
+        else:
+            self.store_self_rating(self.done.attempt, self.done.analysis, self.self_rating)
+
+    @work(thread=True, exclusive=True, group="self-rating", exit_on_error=False)
+    def store_self_rating(self, attempt: Attempt, analysis: Analysis, rating: str) -> None:
+        from coach.tui.logic.session import self_rate
+
+        try:
+            attempt = self_rate(self.app.ctx, attempt, rating)
+            analysis.self_rating = rating
+        except CoachError as exc:
+            self.app.call_from_thread(
+                self.notify, f"self-rating not saved: {exc}", severity="error"
+            )
+        self.app.call_from_thread(self.open_review, attempt, analysis)
+
+    def open_review(self, attempt: Attempt, analysis: Analysis) -> None:
         from coach.tui.screens.review import ReviewScreen
 
-        self.app.switch_screen(ReviewScreen(message.attempt, message.analysis, self.prompt))
+        self.app.switch_screen(ReviewScreen(attempt, analysis, self.prompt))
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.failed = True

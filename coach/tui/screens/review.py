@@ -155,6 +155,9 @@ class ReviewScreen(Screen[None]):
         )
         if self.prompt is None:
             rating = "Free recording: nothing to schedule"
+        mine = self.analysis.self_rating or self.attempt.self_rating
+        if mine:
+            rating = f"You said: {mine.capitalize()}, measured: {proposed.capitalize()}    {rating}"
         state = "▶" if playing else "⏸"
         replay = f"{state} {clock(self.position)} / {clock(duration)}"
         if self.replay_error:

@@ -1,0 +1,69 @@
+"""Calibration: how the user's own grade of an answer compares with the measured one.
+
+"Most engineers are overconfident about their strengths": the coach asks for a grade (Again,
+Hard, Good, Easy) before it shows the score, then sets it beside the grade the score proposes
+(``scheduler.propose_rating``), per pillar and over time. A gap of one grade means, for example,
+"Good" for an answer that scored as "Hard". Plain functions over history rows, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from coach.core.history import RATINGS
+from coach.core.scheduler import propose_rating
+
+WORDS = {1: "one grade", 2: "two grades", 3: "three grades"}
+RECENT = 5  # the last answers compared with the ones before, to show the trend
+
+
+def gap(self_rating: str | None, score: float | None) -> int | None:
+    """Grades the user's own rating sits above (+) or below (-) the measured one."""
+    if not self_rating or score is None or self_rating not in RATINGS:
+        return None
+    return RATINGS.index(self_rating) - RATINGS.index(propose_rating(float(score)))
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values)
+
+
+def sentence(pillar: str, mean_gap: float) -> str:
+    """The gap in words: "you rate your system-design answers about one grade higher ..."."""
+    grades = round(abs(mean_gap))
+    if grades == 0:
+        return f"your own grades of your {pillar} answers match what they score"
+    way = "higher" if mean_gap > 0 else "lower"
+    return (f"you rate your {pillar} answers about {WORDS.get(grades, f'{grades} grades')} "
+            f"{way} than they score")
+
+
+def calibration(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per pillar (rows in time order, each with ``pillar``, ``self_rating``, ``score``):
+    how many answers were self-rated, the mean gap, the sentence, and the gaps of the last
+    answers beside those of the ones before them."""
+    by_pillar: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        g = gap(row.get("self_rating"), row.get("score"))
+        if g is not None:
+            by_pillar[row.get("pillar") or "free"].append({
+                "gap": g, "self": row["self_rating"],
+                "measured": propose_rating(float(row["score"])),
+                "when": row.get("when") or row.get("started_at") or "",
+            })
+    out = []
+    for pillar, points in sorted(by_pillar.items()):
+        gaps = [p["gap"] for p in points]
+        recent, earlier = gaps[-RECENT:], gaps[:-RECENT]
+        out.append({
+            "pillar": pillar,
+            "count": len(points),
+            "mean": round(_mean(gaps), 2),
+            "sentence": sentence(pillar, _mean(gaps)),
+            "recent_mean": round(_mean(recent), 2),
+            "earlier_mean": round(_mean(earlier), 2) if earlier else None,
+            "points": points,
+        })
+    return out
