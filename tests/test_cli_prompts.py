@@ -21,12 +21,18 @@ key_points:
   - id: range
     text: B-trees keep keys in order
     phrases: ["range query", "sorted order"]
+    why: It shows the answer starts from the queries.
+    probe: What happens to a range query then?
   - id: hash
     text: Hash gives O(1) lookups
     phrases: ["constant time"]
+    why: It shows the answer starts from the queries.
+    probe: What happens to a range query then?
   - id: writes
     text: Write costs differ
     phrases: ["write amplification"]
+    why: It shows the answer starts from the queries.
+    probe: What happens to a range query then?
 follow_ups:
   - What if it grows 100x?
   - What are the downsides?
