@@ -192,6 +192,7 @@ async def test_the_app_and_coach_analyze_at_once_both_keep_their_attempts(
     )
     try:
         from coach.tui.app import CoachApp
+        from coach.tui.dialogs.self_rating import SelfRatingDialog
 
         app = CoachApp(make_ctx(coach_home), start_prompt="caching-strategies",
                        recorder_factory=file_recorder(answer),
@@ -201,7 +202,9 @@ async def test_the_app_and_coach_analyze_at_once_both_keep_their_attempts(
             practice = app.screen
             await pilot.press("space")  # skip the preparation: recording
             await wait_for(pilot, lambda: practice.recorder.done.is_set())
-            await pilot.press("space")  # stop: processing, then review
+            await pilot.press("space")  # stop: processing, then the self-rating question
+            await wait_for(pilot, lambda: isinstance(app.screen, SelfRatingDialog))
+            await pilot.press("s")  # skip the self-rating: the review
             await wait_for(pilot, lambda: reviewing(app))
             app_attempt = app.screen.attempt
         out, err = cli.communicate(timeout=600)
