@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -161,3 +162,46 @@ def test_paths_with_spaces_and_non_ascii(shared_audio: Path, tmp_path: Path) -> 
     assert data["audio"] == str(audio)
     assert Path(data["report"]).is_file()
     assert "country" in data["transcript"].lower()
+
+
+def _quiet_take(path: Path, level: float) -> Path:
+    """A 6 s take with nothing said: digital silence (level 0) or a room's faint hiss."""
+    import wave
+
+    import numpy as np
+
+    noise = np.random.default_rng(7).normal(0.0, level, 16000 * 6) if level else np.zeros(96000)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((noise * 32767).astype("<i2").tobytes())
+    return path
+
+
+def test_silent_takes_say_no_speech_in_history_and_stay_out_of_the_progress(
+    shared_audio: Path, coach_home: Path, tmp_path: Path
+) -> None:
+    """Issue 15 as the user met it: answers and silent takes of one prompt, then ``coach
+    history`` and ``coach progress``."""
+    files = [shared_audio / "jfk.flac", _quiet_take(tmp_path / "silence.wav", 0.0),
+             shared_audio / "disfluent_sample.wav", _quiet_take(tmp_path / "hiss.wav", 0.003)]
+    result = coach("analyze", *map(str, files), "--prompt", "url-shortener", "--json",
+                   home=coach_home)
+    assert result.returncode == 0, result.stderr
+    analyses = json.loads(result.stdout)
+    assert [a["no_speech"] for a in analyses] == [False, True, False, True]
+    spoken = [a["score"]["total"] for a in analyses if not a["no_speech"]]
+    listing = coach("history", home=coach_home)
+    assert listing.returncode == 0, listing.stderr
+    scores = [line.split()[3] for line in listing.stdout.splitlines()[1:]]
+    assert scores == [str(round(spoken[0])), "no", str(round(spoken[1])), "no"]
+    assert listing.stdout.count("no speech") == 2
+    progress = coach("progress", home=coach_home)
+    assert progress.returncode == 0, progress.stderr
+    html = (coach_home / "index.html").read_text(encoding="utf-8")
+    recent = re.search(r'Recent score</div><div class="value">(\d+)</div>', html).group(1)
+    assert abs(int(recent) - sum(spoken) / 2) <= 0.5  # the two answers, not the 0s
+    assert '<div class="label">No speech</div><div class="value">2</div>' in html
+    pace = re.search(r'data-metric="wpm">.*?</svg>', html, re.DOTALL).group(0)
+    assert pace.count("<circle") == 2 and ": 0</title>" not in pace

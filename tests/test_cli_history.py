@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,6 +138,36 @@ def test_progress_writes_the_dashboard_with_links_to_each_report(coach_home):
     for attempt in (first, second):
         assert f"attempts/{attempt.id}/report.html" in page
     assert library[prompt_id].title.split()[0] in page
+
+
+def test_takes_with_no_speech_are_shown_as_such_and_left_out_of_the_progress(coach_home):
+    """Silent takes scored 0 dragged the dashboard down (issue 15): the history says "no
+    speech" instead of a score, and the dashboard's figures are the spoken answers' alone."""
+    from tests.test_progress import Page
+
+    with open_history(coach_home) as history:
+        first = make_attempt(coach_home, history=history, score=50)
+        silent = [make_attempt(coach_home, history=history, silent=True) for _ in range(3)]
+        last = make_attempt(coach_home, history=history, score=70)
+    table = coach("history")
+    assert table.returncode == 0, table.stderr
+    lines = {line.split()[0]: line.split()[1:] for line in table.stdout.splitlines()[1:]}
+    for attempt in silent:  # score "no speech", then no pace, fillers or coverage
+        assert lines[attempt.id][2:7] == ["no", "speech", "-", "-", "-"]
+    assert lines[first.id][2] == "50" and lines[last.id][2] == "70"
+    result = coach("progress")
+    assert result.returncode == 0, result.stderr
+    html = (coach_home / "index.html").read_text(encoding="utf-8")
+    text = Page(html).visible_text
+    assert "Recent score 60 mean of last 2" in text  # (50 + 70) / 2, not (50 + 0*3 + 70) / 5
+    assert "No speech 3 takes left out of the figures" in text
+    score_chart = re.search(r'data-metric="score">.*?</svg>', html, re.DOTALL).group(0)
+    assert score_chart.count("<circle") == 2
+    pace_chart = re.search(r'data-metric="wpm">.*?</svg>', html, re.DOTALL).group(0)
+    assert re.findall(r"<title>[^<]*: (\d+)</title>", pace_chart) == ["140", "140"]
+    for attempt in silent:
+        row = re.search(rf'<tr data-attempt="{attempt.id}">.*?</tr>', html, re.DOTALL).group(0)
+        assert "no speech" in row
 
 
 def test_deleted_database_is_noticed_and_rebuilt_by_the_next_command(coach_home):

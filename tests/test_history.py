@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from coach.core.analysis import analyze
 from coach.core.attempts import (
     Attempt,
     load_attempt,
@@ -18,6 +19,7 @@ from coach.core.attempts import (
     write_analysis,
 )
 from coach.core.history import MIGRATIONS, History, HistoryCorrupt, open_history, rebuild_index
+from coach.core.model import Transcript
 from coach.errors import CoachError
 from coach.paths import database_path
 
@@ -62,11 +64,19 @@ def make_analysis(score: float = 70.0, hesitations: int = 4, discourse: int = 2,
     }
 
 
+def silent_analysis(prompt_id: str | None = "btree-vs-hash") -> dict[str, Any]:
+    """What the analysis itself makes of a take with no speech in it (scored 0, ``no_speech``)."""
+    transcript = Transcript((), 8.0, (), "fixed", no_speech=True)
+    return {**analyze(transcript).to_dict(), "prompt_id": prompt_id}
+
+
 def make_attempt(home: Path, prompt_id: str | None = "btree-vs-hash", score: float = 70.0,
-                 history: History | None = None, **fields: Any) -> Attempt:
-    """An analysed attempt folder with its analysis and report, indexed if ``history`` given."""
+                 history: History | None = None, *, silent: bool = False,
+                 **fields: Any) -> Attempt:
+    """An analysed attempt folder with its analysis and report, indexed if ``history`` given;
+    ``silent``: a take with no speech in it."""
     attempt = new_attempt(home, prompt_id, **fields)
-    analysis = make_analysis(score=score)
+    analysis = silent_analysis(prompt_id) if silent else make_analysis(score=score)
     write_analysis(attempt, analysis)
     attempt.report_path.write_text("<html>report</html>", encoding="utf-8")
     attempt = update_attempt(attempt, state="analysed", recording_s=61.0)
@@ -255,6 +265,17 @@ def test_previous_attempt_is_the_latest_earlier_analysed_one_of_the_same_prompt(
         fourth = make_attempt(coach_home)
         assert history.get(fourth.id) is None
         assert history.previous_attempt(fourth.id)["id"] == third.id
+
+
+def test_previous_attempt_skips_takes_with_no_speech(coach_home):
+    """The report compares an answer with the last one that said something: against a silent
+    take any answer would look like a gain of its whole score."""
+    with open_history(coach_home) as history:
+        spoken = make_attempt(coach_home, history=history, score=60)
+        silent = make_attempt(coach_home, history=history, silent=True)
+        assert history.get(silent.id)["no_speech"] == 1
+        latest = make_attempt(coach_home, history=history, score=65)
+        assert history.previous_attempt(latest.id)["id"] == spoken.id
 
 
 def test_delete_removes_the_folder_and_the_row_and_nothing_else(coach_home):

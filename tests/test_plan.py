@@ -17,6 +17,7 @@ from coach.core.plan import Plan, balance, balanced_order, parse_plan, plan_due
 from coach.core.progress import write_home_dashboard
 from coach.core.scheduler import review
 from coach.errors import CoachError
+from tests.test_history import silent_analysis
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
@@ -34,12 +35,15 @@ PROMPTS = {p.id: p for p in [
 ]}
 
 
-def answered(home: Path, prompt_id: str, when: datetime) -> str:
-    """An analysed answer of ``prompt_id`` started at ``when``, indexed in the history."""
+def answered(home: Path, prompt_id: str, when: datetime, *, silent: bool = False) -> str:
+    """An analysed answer of ``prompt_id`` started at ``when``, indexed in the history;
+    ``silent``: a take with no speech in it."""
     attempt = new_attempt(home, prompt_id, state="analysing")
     attempt = update_attempt(attempt, state="analysed", started_at=when.isoformat())
+    analysis = silent_analysis(prompt_id) if silent else {"duration_s": 30.0,
+                                                          "score": {"total": 70}}
     with open_history(home) as history:
-        history.record_attempt(attempt, {"duration_s": 30.0, "score": {"total": 70}})
+        history.record_attempt(attempt, analysis)
     return attempt.id
 
 
@@ -113,6 +117,17 @@ def test_balance_after_a_sequence_of_attempts(coach_home: Path) -> None:
             "coding": 3, "system-design": 1, "deep-dive": 1}
         assert balance(history, PROMPTS, Plan(), NOW).counts == {
             "coding": 3, "system-design": 2}
+
+
+def test_a_take_with_no_speech_is_no_practice_in_the_balance(coach_home: Path) -> None:
+    answered(coach_home, "code-1", NOW - timedelta(days=1))
+    for n in range(3):  # three silent takes of a behavioral prompt: still nothing practised
+        answered(coach_home, "story-1", NOW - timedelta(hours=n + 1), silent=True)
+    with open_history(coach_home) as history:
+        bal = balance(history, PROMPTS, Plan(), NOW)
+        assert bal.counts == {"coding": 1}
+        rounds = {r["round"]: r for r in bal.to_dict()["rounds"]}
+        assert rounds["behavioral"]["count"] == 0 and rounds["behavioral"]["deficit"] > 0
 
 
 def test_due_reviews_come_before_the_round_furthest_behind(coach_home: Path) -> None:

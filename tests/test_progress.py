@@ -206,3 +206,56 @@ def test_very_long_answers_are_compared_side_by_side_without_quadratic_alignment
         {"op": "replace", "before": long_a.transcript, "after": long_b.transcript}
     ]
     assert 0 < result["similarity"] <= 1
+
+
+def _silent_row(day: int, pid: str, title: str, pillar: str) -> dict:
+    """A dashboard row of a take with no speech, as the history stores it: every figure 0."""
+    return {
+        "id": f"202611{day:02d}-1200{day:02d}-{pid}", "prompt_id": pid, "prompt_title": title,
+        "pillar": pillar, "started_at": f"2026-11-{day:02d}T12:00:00+00:00", "score": 0.0,
+        "content": 0.0, "delivery": 0.0, "gap": "both", "wpm": 0.0, "fillers_per_min": 0.0,
+        "hesitations_per_min": 0.0, "reasoning_per_min": 0.0, "coverage": 0.0,
+        "self_rating": "easy", "no_speech": True,
+        "report_href": f"attempts/202611{day:02d}-1200{day:02d}-{pid}/report.html",
+    }
+
+
+def _section(html: str, section_id: str) -> str:
+    return re.search(rf'<section id="{section_id}".*?</section>', html, re.DOTALL).group(0)
+
+
+def test_dashboard_leaves_no_speech_takes_out_of_its_figures() -> None:
+    spoken = dashboard_rows(6)
+    for row, rating in zip(spoken, ["good", "hard", "good", "easy", "good", "good"], strict=True):
+        row["self_rating"] = rating
+    # silent takes between the answers and as the latest one, self-rated "easy" each
+    silent = [_silent_row(2, "btree-vs-hash", "B-tree or hash index?", "system-design"),
+              _silent_row(4, "lru-cache", "Design an LRU cache", "coding"),
+              _silent_row(9, "conflict", "Tell me about a disagreement", "behavioral")]
+    alone = render_dashboard(spoken, generated_at="now")
+    mixed = render_dashboard(spoken + silent, generated_at="now")
+    # every chart, the calibration, each pillar's and prompt's figures: as without them,
+    # beside a note of how many takes had no speech
+    for section in ("overall", "calibration"):
+        assert _section(mixed, section) == _section(alone, section)
+    assert _section(alone, "overall").count("<circle") == 6 * 6 + 4  # no point at 0
+    notes = r'<span class="[^"]*no-speech">[^<]*</span>'
+    for section in ("pillars", "prompts"):
+        assert re.sub(notes, "", _section(mixed, section)) == _section(alone, section)
+        assert len(re.findall(notes, _section(mixed, section))) == 3  # one silent take each
+    page, before = Page(mixed), Page(alone)
+    assert "2 answers + 1 with no speech, left out" in page.visible_text  # each pillar
+    assert "2 attempts + 1 with no speech · best" in page.visible_text  # each prompt
+    glance = re.search(r"Attempts.*?Best score \d+", page.visible_text).group(0)
+    recent = re.search(r"Recent score (\d+) mean of last 5; earlier (\d+)", glance).groups()
+    assert recent == re.search(r"Recent score (\d+) mean of last 5; earlier (\d+)",
+                               before.visible_text).groups()
+    assert recent == (str(round(sum(48 + 5 * i for i in range(1, 6)) / 5)), "48")
+    assert "Attempts 9" in glance and "No speech 3 takes left out of the figures" in glance
+    # each silent take is listed, as no speech rather than a score of 0
+    table = Page(_section(mixed, "attempts"))
+    for row in silent:
+        cells = re.search(rf'<tr data-attempt="{row["id"]}">(.*?)</tr>',
+                          _section(mixed, "attempts"), re.DOTALL).group(1)
+        assert "no speech" in cells and ">0<" not in cells
+        assert row["report_href"] in table.links

@@ -65,9 +65,11 @@ def analysed_attempt(
     *,
     follows: str | None = None,
     question: str | None = None,
+    silent: bool = False,
 ) -> Attempt:
-    """An attempt started at a fixed time, analysed from the review tests' transcript through
-    the real pipeline (analysis.json, report, database row)."""
+    """An attempt started at a fixed time, analysed from the review tests' transcript (or,
+    ``silent``, from a take with no speech) through the real pipeline (analysis.json, report,
+    database row)."""
     attempt_id, folder = _folder(ctx, started_at, prompt_id)
     attempt = save_attempt(Attempt(
         id=attempt_id, folder=str(folder), prompt_id=prompt_id, started_at=started_at,
@@ -75,7 +77,7 @@ def analysed_attempt(
     ))
     transcript = Transcript(
         tuple(Word(t, s, e) for t, s, e in WORDS), 14.0, ((0.0, 5.7), (7.8, 13.2)), "fixed"
-    )
+    ) if not silent else Transcript((), 9.0, (), "fixed", no_speech=True)
     save_transcript(attempt, transcript)
     return finish_analysis(ctx, attempt, ctx.prompt(prompt_id), transcript)[0]
 
@@ -221,6 +223,30 @@ async def test_attempt_without_analysis_or_recording_is_explained(coach_home: Pa
         assert "no analysis to review" in detail
         await pilot.press("enter")
         assert pilot.app.screen is screen
+
+
+async def test_a_take_with_no_speech_is_listed_as_no_speech_not_as_0(coach_home: Path) -> None:
+    ctx = make_ctx(coach_home)
+    spoken = analysed_attempt(ctx, "2025-03-01T09:00:00+00:00")
+    analysed_attempt(ctx, "2025-03-01T10:00:00+00:00", silent=True)
+    analysed_attempt(ctx, "2025-03-01T11:00:00+00:00", follows=spoken.id,
+                     question="What if the write rate grows 100x?", silent=True)
+    with utc():
+        for database in ("indexed", "deleted"):  # the row, else the folder's analysis.json
+            if database == "deleted":
+                database_path(coach_home).unlink()
+            async with app_for(ctx).run_test(size=SIZE) as pilot:
+                screen = await open_history(pilot.app, pilot)
+                shown = rows(screen)
+                assert [row[4:6] for row in shown] == [
+                    ["no speech", "-"], ["no speech", "-"], [shown[2][4], shown[2][5]]]
+                assert shown[2][4].isdigit() and shown[2][4] != "0"
+                assert "no speech found in the recording" in text_of(screen, "#history-detail")
+                await pilot.press("enter")  # it still opens, and its chain says no speech
+                await wait_for(pilot, lambda: reviewing(pilot.app), 10)
+                chain = text_of(pilot.app.screen, "#chain")
+                assert "follow-up: What if the write rate grows 100x?  · no speech" in chain
+                assert "first answer  · " + shown[2][4] in chain
 
 
 def first_command(app: CoachApp) -> str:

@@ -77,13 +77,19 @@ def _fmt(value: Any, spec: str = "") -> str:
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
+    from coach.core.history import NO_SPEECH
+
     header = ("ID", "PROMPT", "STATE", "SCORE", "WPM", "FILLERS/MIN", "COVERAGE", "RATING")
     lines = [header]
     for r in rows:
-        coverage = f"{r['coverage']:.0%}" if r["coverage"] is not None else "-"
+        if r["no_speech"]:  # its zeros measure nothing: say what happened instead
+            score, wpm, fillers, coverage = NO_SPEECH, "-", "-", "-"
+        else:
+            score, wpm = _fmt(r["score"], ".0f"), _fmt(r["wpm"], ".0f")
+            fillers = _fmt(r["fillers_per_min"], ".1f")
+            coverage = f"{r['coverage']:.0%}" if r["coverage"] is not None else "-"
         lines.append((
-            r["id"], r["prompt_id"] or "(free)", r["state"], _fmt(r["score"], ".0f"),
-            _fmt(r["wpm"], ".0f"), _fmt(r["fillers_per_min"], ".1f"), coverage,
+            r["id"], r["prompt_id"] or "(free)", r["state"], score, wpm, fillers, coverage,
             r["rating"] or "-",
         ))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]

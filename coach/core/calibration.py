@@ -43,9 +43,12 @@ def sentence(pillar: str, mean_gap: float) -> str:
 def calibration(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per pillar (rows in time order, each with ``pillar``, ``self_rating``, ``score``):
     how many answers were self-rated, the mean gap, the sentence, and the gaps of the last
-    answers beside those of the ones before them."""
+    answers beside those of the ones before them. A take with no speech (``no_speech``) is
+    left out: its 0 says nothing about how good the user's answers are."""
     by_pillar: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
+        if row.get("no_speech"):
+            continue
         g = gap(row.get("self_rating"), row.get("score"))
         if g is not None:
             by_pillar[row.get("pillar") or "free"].append({

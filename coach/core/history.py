@@ -38,6 +38,9 @@ from coach.paths import attempts_dir, database_path
 
 BUSY_TIMEOUT_MS = 15000
 RATINGS = ("again", "hard", "good", "easy")
+# What a take with no speech in it shows where a spoken answer shows its score: its score of 0
+# measures nothing, so listings say so and averages, trends and comparisons leave it out.
+NO_SPEECH = "no speech"
 
 
 def parse_self_rating(value: str | int) -> str:
@@ -438,7 +441,8 @@ class History:
         )
 
     def previous_attempt(self, attempt_id: str) -> dict[str, Any] | None:
-        """The latest analysed attempt of the same prompt started before this one.
+        """The latest analysed attempt of the same prompt started before this one, leaving out
+        takes with no speech (a comparison with one would call any answer a big gain).
 
         Works before the attempt itself is indexed (the report is written first): its prompt
         and start time are then read from its folder in this database's home.
@@ -454,7 +458,7 @@ class History:
             return None
         rows = self.query(
             "SELECT * FROM attempts WHERE prompt_id = ? AND id != ? AND duration_s IS NOT NULL"
-            " AND (started_at < ? OR (started_at = ? AND id < ?))"
+            " AND no_speech = 0 AND (started_at < ? OR (started_at = ? AND id < ?))"
             " ORDER BY started_at DESC, id DESC LIMIT 1",
             (row["prompt_id"], attempt_id, row["started_at"], row["started_at"], attempt_id),
         )
@@ -537,7 +541,8 @@ class History:
     # ------------------------------------------------------------------ views
 
     def dashboard_rows(self, prompt_titles: dict[str, Any]) -> list[dict[str, Any]]:
-        """Rows for ``coach.core.progress.render_dashboard``: analysed attempts, oldest first.
+        """Rows for ``coach.core.progress.render_dashboard``: analysed attempts, oldest first,
+        each with ``no_speech`` so the dashboard can leave silent takes out of its figures.
 
         ``prompt_titles`` maps prompt id to its title, or to a Prompt / dict with ``title``
         and ``pillar`` (so the dashboard can group by pillar).
@@ -568,6 +573,7 @@ class History:
                 "reasoning_per_min": row["reasoning_per_min"],
                 "coverage": row["coverage"],
                 "self_rating": row["self_rating"],
+                "no_speech": bool(row["no_speech"]),
                 "category": getattr(info, "category", None)
                 if not isinstance(info, dict) else info.get("category"),
                 "report_href": href,

@@ -171,14 +171,15 @@ def practice_counts(
     history: History, prompts: Mapping[str, Prompt], plan: Plan,
     now: datetime | None = None, days: int = WINDOW_DAYS,
 ) -> dict[str, int]:
-    """Analysed answers per round started in the last ``days`` days (follow-ups included)."""
+    """Analysed answers per round started in the last ``days`` days (follow-ups included);
+    a take with no speech in it is no practice, so it does not count."""
     when = _utc(now)
     since = when - timedelta(days=days)
     counts: dict[str, int] = {}
     marks = ", ".join("?" for _ in PRACTISED_STATES)
     for row in history.query(
         f"SELECT prompt_id, started_at FROM attempts WHERE prompt_id IS NOT NULL"
-        f" AND state IN ({marks})", PRACTISED_STATES,
+        f" AND no_speech = 0 AND state IN ({marks})", PRACTISED_STATES,
     ):
         prompt = prompts.get(row["prompt_id"])
         started = _utc(datetime.fromisoformat(row["started_at"]))

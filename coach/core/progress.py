@@ -18,6 +18,7 @@ from typing import Any
 
 from coach.config import Settings
 from coach.core.attempts import write_atomic
+from coach.core.history import NO_SPEECH
 from coach.core.model import Analysis
 from coach.core.plan import Plan
 from coach.core.report import format_number, render_page, safe_href
@@ -255,38 +256,44 @@ def render_dashboard(
 ) -> str:
     """The progress page: trends overall, per pillar and per prompt, and every attempt listed;
     calibration of the user's own grades; with ``balance`` (``plan.balance(...).to_dict()``)
-    the last 14 days of practice against the plan, with ``stories`` the story bank's count."""
+    the last 14 days of practice against the plan, with ``stories`` the story bank's count.
+
+    Takes with no speech in them (``no_speech`` rows) are listed as such and counted, but
+    left out of every chart, mean, best, change and calibration: their 0 measures nothing."""
     from coach.core.calibration import calibration
 
     attempts = sorted((_row_view(r) for r in rows), key=lambda r: r["sort_key"])
+    spoken = _spoken(attempts)
     by_pillar: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_prompt: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in attempts:
         by_pillar[row["pillar"] or "free"].append(row)
         by_prompt[row["prompt_id"] or ""].append(row)
     pillars = [
-        {"name": name, "count": len(group),
-         "charts": [chart(group, *c, spark=True) for c in CHARTS]}
+        {"name": name, "count": len(_spoken(group)), "silent": _silent(group),
+         "charts": [chart(_spoken(group), *c, spark=True) for c in CHARTS]}
         for name, group in sorted(by_pillar.items())
     ]
     prompts = []
-    for pid, group in sorted(by_prompt.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for pid, everything in sorted(by_prompt.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        group = _spoken(everything) or everything  # scores from the spoken takes only
         first, last = group[0], group[-1]
         prompts.append(
             {
                 "id": pid,
                 "title": last["prompt_title"] or (pid or "Free answers"),
                 "pillar": last["pillar"],
-                "count": len(group),
+                "count": len(_spoken(everything)),
+                "silent": _silent(everything),
                 "last": last,
                 "best": max((g["score"] for g in group if g["score"] is not None), default=None),
                 "change": None
                 if first["score"] is None or last["score"] is None or len(group) < 2
                 else last["score"] - first["score"],
-                "sparks": [chart(group, *c, spark=True) for c in CHARTS],
+                "sparks": [chart(_spoken(everything), *c, spark=True) for c in CHARTS],
             }
         )
-    overall = [chart(attempts, *c, wide=(c[0] == "score")) for c in CHARTS]
+    overall = [chart(spoken, *c, wide=(c[0] == "score")) for c in CHARTS]
     return render_page(
         "progress.html.j2",
         script=None,
@@ -297,7 +304,8 @@ def render_dashboard(
         generated_at=generated_at,
         summary=_summary(attempts),
         chart_labels=[c[1] for c in CHARTS],
-        calibration=calibration(attempts),
+        calibration=calibration(spoken),
+        no_speech=NO_SPEECH,
         balance=balance,
         stories=stories,
     )
@@ -343,6 +351,11 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         label, day = started, started[:10]
     coverage = _float(row.get("coverage"))
+    silent = bool(row.get("no_speech"))
+
+    def measured(key: str) -> float | None:
+        return None if silent else _float(row.get(key))
+
     return {
         "id": str(row.get("id", "")),
         "prompt_id": row.get("prompt_id") or "",
@@ -351,15 +364,16 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
         "started_at": started,
         "when": label,
         "day": day,
-        "score": _float(row.get("score")),
-        "content": _float(row.get("content")),
-        "delivery": _float(row.get("delivery")),
-        "gap": row.get("gap") or "",
-        "wpm": _float(row.get("wpm")),
-        "fillers_per_min": _float(row.get("fillers_per_min")),
-        "hesitations_per_min": _float(row.get("hesitations_per_min")),
-        "reasoning_per_min": _float(row.get("reasoning_per_min")),
-        "coverage": None if coverage is None else coverage * 100.0,
+        "no_speech": silent,
+        "score": measured("score"),
+        "content": measured("content"),
+        "delivery": measured("delivery"),
+        "gap": "" if silent else row.get("gap") or "",
+        "wpm": measured("wpm"),
+        "fillers_per_min": measured("fillers_per_min"),
+        "hesitations_per_min": measured("hesitations_per_min"),
+        "reasoning_per_min": measured("reasoning_per_min"),
+        "coverage": None if coverage is None or silent else coverage * 100.0,
         "self_rating": row.get("self_rating"),
         "category": row.get("category") or "",
         "report_href": safe_href(row.get("report_href")),
@@ -367,20 +381,34 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _spoken(attempts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The attempts with speech in them: the ones every figure is made of."""
+    return [a for a in attempts if not a["no_speech"]]
+
+
+def _silent(attempts: list[dict[str, Any]]) -> int:
+    return sum(1 for a in attempts if a["no_speech"])
+
+
 def _summary(attempts: list[dict[str, Any]]) -> list[dict[str, str]]:
     if not attempts:
         return []
-    scores = [a["score"] for a in attempts if a["score"] is not None]
+    spoken = _spoken(attempts)
+    scores = [a["score"] for a in spoken if a["score"] is not None]
     recent = scores[-5:]
     earlier = scores[:-5][-5:] or scores[:1]
     items = [
         {"label": "Attempts", "value": str(len(attempts)), "sub": f"since {attempts[0]['day']}"},
         {
             "label": "Prompts practised",
-            "value": str(len({a["prompt_id"] for a in attempts if a["prompt_id"]})),
-            "sub": f"{len({a['pillar'] for a in attempts if a['pillar']})} pillars",
+            "value": str(len({a["prompt_id"] for a in spoken if a["prompt_id"]})),
+            "sub": f"{len({a['pillar'] for a in spoken if a['pillar']})} pillars",
         },
     ]
+    silent = _silent(attempts)
+    if silent:
+        items.append({"label": NO_SPEECH.capitalize(), "value": str(silent),
+                      "sub": f"take{'s' if silent != 1 else ''} left out of the figures"})
     if scores:
         items.append(
             {

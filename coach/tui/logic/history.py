@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from coach.core.attempts import Attempt, iter_attempts, read_analysis
+from coach.core.history import NO_SPEECH
 from coach.core.model import Analysis, Prompt
 from coach.errors import CoachError
 from coach.paths import database_path
@@ -40,6 +41,7 @@ class PastAttempt:
     duration_s: float | None = None
     score: float | None = None
     fillers_per_min: float | None = None
+    no_speech: bool = False  # nothing was said: its score of 0 is not shown as one
 
     @property
     def id(self) -> str:
@@ -105,6 +107,7 @@ def _metrics(attempt: Attempt, row: dict[str, Any] | None) -> dict[str, Any]:
         "duration_s": duration if duration is not None else (attempt.recording_s or None),
         "score": row.get("score"),
         "fillers_per_min": row.get("fillers_per_min"),
+        "no_speech": bool(row.get("no_speech")),
     }
 
 
@@ -140,8 +143,8 @@ def cells(past: PastAttempt) -> tuple[str, ...]:
         past.title,
         past.attempt.state,
         "-" if past.duration_s is None else clock(past.duration_s),
-        _number(past.score, ".0f"),
-        _number(past.fillers_per_min, ".1f"),
+        NO_SPEECH if past.no_speech else _number(past.score, ".0f"),
+        "-" if past.no_speech else _number(past.fillers_per_min, ".1f"),
         "yes" if past.attempt.follows else "",
     )
 
@@ -154,6 +157,8 @@ def describe(past: PastAttempt) -> str:
         parts.append(f"follow-up: {attempt.follow_up_question}")
     if attempt.error:
         parts.append(f"error: {attempt.error}")
+    if past.no_speech:
+        parts.append(f"{NO_SPEECH} found in the recording, so no score")
     if past.analysed:
         action = "Enter reviews it"
     elif past.busy:

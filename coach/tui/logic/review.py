@@ -241,6 +241,16 @@ class ChainLink:
     label: str  # "first answer" or "follow-up: <question>"
     score: float | None
     current: bool
+    no_speech: bool = False  # a take with nothing said: its 0 is no score
+
+    @property
+    def score_text(self) -> str:
+        """What the chain shows for this answer's score."""
+        from coach.core.history import NO_SPEECH
+
+        if self.no_speech:
+            return NO_SPEECH
+        return "–" if self.score is None else f"{self.score:.0f}"
 
 
 def chain(home: Any, attempt: Any) -> list[ChainLink]:
@@ -257,5 +267,6 @@ def chain(home: Any, attempt: Any) -> list[ChainLink]:
         question = member.follow_up_question
         label = f"follow-up: {question}" if member.follows else "first answer"
         score = (data.get("score") or {}).get("total")
-        links.append(ChainLink(member.id, label, score, member.id == attempt.id))
+        links.append(ChainLink(member.id, label, score, member.id == attempt.id,
+                               no_speech=bool(data.get("no_speech"))))
     return links

@@ -123,9 +123,8 @@ class ReviewScreen(Screen[None]):
             return Text()
         text = Text("Answers in this chain\n", style="bold")
         for n, link in enumerate(links, 1):
-            score = "–" if link.score is None else f"{link.score:.0f}"
             style = "bold reverse" if link.current else ""
-            text.append(f"{n}. {link.label}  · {score}", style=style)
+            text.append(f"{n}. {link.label}  · {link.score_text}", style=style)
             text.append("\n")
         return text
 
