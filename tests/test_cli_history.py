@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from coach.core.attempts import load_attempt
+from coach.core.attempts import load_attempt, update_attempt, write_analysis
 from coach.core.history import open_history
 from coach.paths import database_path
 from tests.test_history import make_attempt
@@ -92,8 +92,38 @@ def test_rate_stores_the_rating_and_schedules_the_prompt(coach_home):
     assert result.returncode == 0, result.stderr
     assert "next review" in result.stdout
     assert load_attempt(attempt.path).rating == "good"
+    # the app's keys work too, and rating again replaces the rating: one review, not two
+    key = coach("rate", attempt.id, "3")
+    assert key.returncode == 0, key.stderr
+    assert key.stdout == result.stdout  # "Rated ID 'good'; next review <the same date>"
+    assert coach("rate", attempt.id, "EASY").returncode == 0
+    with open_history(coach_home) as history:
+        reviews = history.query("SELECT rating FROM reviews")
+    assert reviews == [{"rating": "easy"}]
+    # one line, like every error the user can fix (and like 'record --self-rating 7')
     bad = coach("rate", attempt.id, "superb")
-    assert bad.returncode == 2  # argparse rejects an unknown rating
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines() == [
+        "coach: error: unknown rating 'superb' (use 1-4 or one of: again, hard, good, easy)"]
+    assert load_attempt(attempt.path).rating == "easy"
+
+
+def test_rate_refuses_a_failed_or_silent_attempt_in_one_line(coach_home):
+    with open_history(coach_home) as history:
+        failed = make_attempt(coach_home, history=history)
+        failed = update_attempt(failed, state="failed", error="decoder crashed")
+        history.record_attempt(failed, None)
+        silent = make_attempt(coach_home, history=history)
+        write_analysis(silent, {"duration_s": 4.0, "no_speech": True})
+        history.record_attempt(silent, {"duration_s": 4.0, "no_speech": True})
+    for attempt, why in ((failed, "failed"), (silent, "has no speech")):
+        result = coach("rate", attempt.id, "good")
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [
+            f"coach: error: attempt {attempt.id} {why}, so there is no answer to rate"]
+        assert load_attempt(attempt.path).rating is None
+    missing = coach("rate", "nope", "good")
+    assert missing.returncode == 1 and "no attempt with id 'nope'" in missing.stderr
 
 
 def test_due_lists_new_prompts_from_the_library(coach_home):
