@@ -9,10 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from coach.core.attempts import load_attempt, update_attempt, write_analysis
+from coach.core.attempts import load_attempt
 from coach.core.history import open_history
 from coach.paths import database_path
 from tests.test_history import make_attempt
+from tests.test_scheduler import unratable_attempts
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -110,12 +111,7 @@ def test_rate_stores_the_rating_and_schedules_the_prompt(coach_home):
 
 def test_rate_refuses_a_failed_or_silent_attempt_in_one_line(coach_home):
     with open_history(coach_home) as history:
-        failed = make_attempt(coach_home, history=history)
-        failed = update_attempt(failed, state="failed", error="decoder crashed")
-        history.record_attempt(failed, None)
-        silent = make_attempt(coach_home, history=history)
-        write_analysis(silent, {"duration_s": 4.0, "no_speech": True})
-        history.record_attempt(silent, {"duration_s": 4.0, "no_speech": True})
+        failed, silent = unratable_attempts(coach_home, history)
     for attempt, why in ((failed, "failed"), (silent, "has no speech")):
         result = coach("rate", attempt.id, "good")
         assert result.returncode == 1

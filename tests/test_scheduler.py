@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coach.core.attempts import load_attempt, new_attempt, update_attempt, write_analysis
+from coach.core.attempts import Attempt, load_attempt, new_attempt, update_attempt, write_analysis
 from coach.core.history import open_history, rebuild_index
 from coach.core.scheduler import due, parse_rating, propose_rating, replay
 from coach.errors import CoachError
@@ -164,14 +164,20 @@ def test_rating_again_replaces_the_rating_and_rebuild_gives_the_same_dates(coach
             assert schedule_of(history) == live
 
 
+def unratable_attempts(home, history) -> tuple[Attempt, Attempt]:
+    """A failed attempt and one whose recording held no speech, both indexed."""
+    failed = make_attempt(home, history=history)
+    failed = update_attempt(failed, state="failed", error="decoder crashed")
+    history.record_attempt(failed, None)
+    silent = make_attempt(home, history=history)
+    write_analysis(silent, {"duration_s": 5.0, "no_speech": True})
+    history.record_attempt(silent, {"duration_s": 5.0, "no_speech": True})
+    return failed, silent
+
+
 def test_failed_recording_and_no_speech_attempts_cannot_be_rated(coach_home):
     with open_history(coach_home) as history:
-        failed = make_attempt(coach_home, history=history)
-        failed = update_attempt(failed, state="failed", error="decoder crashed")
-        history.record_attempt(failed, None)
-        silent = make_attempt(coach_home, history=history)
-        write_analysis(silent, {"duration_s": 5.0, "no_speech": True})
-        history.record_attempt(silent, {"duration_s": 5.0, "no_speech": True})
+        failed, silent = unratable_attempts(coach_home, history)
         busy = new_attempt(coach_home, "btree-vs-hash", state="recording")
         history.record_attempt(busy, None)
         for attempt, why in ((failed, "failed, so there is no answer to rate"),
