@@ -182,7 +182,7 @@ def test_failed_recording_and_no_speech_attempts_cannot_be_rated(coach_home):
         history.record_attempt(busy, None)
         for attempt, why in ((failed, "failed, so there is no answer to rate"),
                              (silent, "has no speech, so there is no answer to rate"),
-                             (busy, "is still recording")):
+                             (busy, "has no finished recording yet")):
             with pytest.raises(CoachError, match=why):
                 history.set_rating(attempt.id, "good")
             assert load_attempt(attempt.path).rating is None

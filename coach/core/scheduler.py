@@ -113,7 +113,7 @@ def why_not_ratable(attempt_id: str, state: str, no_speech: bool) -> str | None:
     if state == "failed":
         return f"attempt {attempt_id} failed, so there is no answer to rate"
     if state == "recording":
-        return f"attempt {attempt_id} is still recording; rate it once it is analysed"
+        return f"attempt {attempt_id} has no finished recording yet; rate it once it is analysed"
     if no_speech:
         return f"attempt {attempt_id} has no speech, so there is no answer to rate"
     return None
