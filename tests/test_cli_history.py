@@ -109,6 +109,14 @@ def test_rate_stores_the_rating_and_schedules_the_prompt(coach_home):
     assert load_attempt(attempt.path).rating == "easy"
 
 
+def test_rating_an_old_answer_counts_when_it_was_answered_so_it_may_be_due_now(coach_home):
+    with open_history(coach_home) as history:
+        old = make_attempt(coach_home, history=history, started_at="2026-01-01T09:00:00+00:00")
+    result = coach("rate", old.id, "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Rated {old.id} 'again'; its prompt is due now.\n"
+
+
 def test_rate_refuses_a_failed_or_silent_attempt_in_one_line(coach_home):
     with open_history(coach_home) as history:
         failed, silent = unratable_attempts(coach_home, history)
