@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -190,8 +190,6 @@ def run_progress(args: argparse.Namespace) -> int:
 
 
 def run_rate(args: argparse.Namespace) -> int:
-    from datetime import UTC
-
     from coach.cli.common import open_context
     from coach.core.history import open_history
     from coach.core.scheduler import parse_rating
