@@ -14,6 +14,7 @@ from coach.core.attempts import load_attempt
 from coach.core.history import open_history
 from coach.paths import database_path
 from tests.test_history import make_attempt
+from tests.test_scheduler import unratable_attempts
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -93,8 +94,41 @@ def test_rate_stores_the_rating_and_schedules_the_prompt(coach_home):
     assert result.returncode == 0, result.stderr
     assert "next review" in result.stdout
     assert load_attempt(attempt.path).rating == "good"
+    # the app's keys work too, and rating again replaces the rating: one review, not two
+    key = coach("rate", attempt.id, "3")
+    assert key.returncode == 0, key.stderr
+    assert key.stdout == result.stdout  # "Rated ID 'good'; next review <the same date>"
+    assert coach("rate", attempt.id, "EASY").returncode == 0
+    with open_history(coach_home) as history:
+        reviews = history.query("SELECT rating FROM reviews")
+    assert reviews == [{"rating": "easy"}]
+    # one line, like every error the user can fix (and like 'record --self-rating 7')
     bad = coach("rate", attempt.id, "superb")
-    assert bad.returncode == 2  # argparse rejects an unknown rating
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines() == [
+        "coach: error: unknown rating 'superb' (use 1-4 or one of: again, hard, good, easy)"]
+    assert load_attempt(attempt.path).rating == "easy"
+
+
+def test_rating_an_old_answer_counts_when_it_was_answered_so_it_may_be_due_now(coach_home):
+    with open_history(coach_home) as history:
+        old = make_attempt(coach_home, history=history, started_at="2026-01-01T09:00:00+00:00")
+    result = coach("rate", old.id, "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Rated {old.id} 'again'; its prompt is due now.\n"
+
+
+def test_rate_refuses_a_failed_or_silent_attempt_in_one_line(coach_home):
+    with open_history(coach_home) as history:
+        failed, silent = unratable_attempts(coach_home, history)
+    for attempt, why in ((failed, "failed"), (silent, "has no speech")):
+        result = coach("rate", attempt.id, "good")
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [
+            f"coach: error: attempt {attempt.id} {why}, so there is no answer to rate"]
+        assert load_attempt(attempt.path).rating is None
+    missing = coach("rate", "nope", "good")
+    assert missing.returncode == 1 and "no attempt with id 'nope'" in missing.stderr
 
 
 def test_due_lists_new_prompts_from_the_library(coach_home):

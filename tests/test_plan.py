@@ -15,7 +15,6 @@ from coach.core.history import open_history
 from coach.core.model import Prompt
 from coach.core.plan import Plan, balance, balanced_order, parse_plan, plan_due
 from coach.core.progress import write_home_dashboard
-from coach.core.scheduler import review
 from coach.errors import CoachError
 from tests.test_history import silent_analysis
 
@@ -133,7 +132,7 @@ def test_a_take_with_no_speech_is_no_practice_in_the_balance(coach_home: Path) -
 def test_due_reviews_come_before_the_round_furthest_behind(coach_home: Path) -> None:
     first = answered(coach_home, "code-1", NOW - timedelta(days=5))
     with open_history(coach_home) as history:
-        review(history, "code-1", "again", NOW - timedelta(days=5), attempt_id=first)
+        history.set_rating(first, "again")  # answered five days ago: due since
         items = plan_due(history, PROMPTS, Plan(), new_per_day=2, now=NOW)
     assert items[0].prompt_id == "code-1" and items[0].reason == "due"
     assert [i.reason for i in items[1:]] == ["new", "new"]

@@ -8,6 +8,7 @@ import sys
 
 from coach.core.analysis import analyze
 from coach.core.model import KeyPoint, Prompt, Transcript, Word
+from coach.core.scheduler import RATINGS
 from coach.tui.logic import browse, review
 from coach.tui.logic.timebox import OK, OVER, WARN, timer_view
 
@@ -88,7 +89,7 @@ class TestReview:
         assert [(p.text, p.covered) for p in points] == [
             ("range scans", True), ("hash lookups", False)
         ]
-        assert review.proposed_rating(analysis) in review.RATINGS
+        assert review.proposed_rating(analysis) in RATINGS
 
     def test_review_shows_both_scores_flags_hedges_and_why(self) -> None:
         from tests.support.spoken import transcript_of

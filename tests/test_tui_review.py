@@ -212,3 +212,48 @@ async def test_a_hand_moved_selection_is_not_pulled_back_until_a_replay_key(
         await pilot.pause()
         assert screen.query_one(TranscriptView).playing == 30
         assert on_screen(app, "w030") and not on_screen(app, "w299")
+
+
+async def test_rating_again_in_the_app_replaces_the_rating(coach_home: Path) -> None:
+    """Keys 3 then 4: the attempt ends up Easy with one review of its prompt, and the prompt
+    is due when 'coach rate ID easy' alone would have made it due."""
+    from datetime import datetime
+
+    from coach.core.history import open_history
+    from coach.core.scheduler import replay
+
+    ctx = make_ctx(coach_home)
+    app, attempt, analysis = review_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReviewScreen(attempt, analysis, ctx.prompt("btree-vs-hash")))
+        screen = app.screen
+        for key, rating in (("3", "good"), ("4", "easy")):
+            await pilot.press(key)
+            for _ in range(100):
+                if screen.rated == rating:
+                    break
+                await pilot.pause(0.05)
+            assert screen.rated == rating
+        await pilot.pause(0.1)
+        assert "Rated: easy (1-4 changes it)" in str(screen.query_one("#status").render())
+    with open_history(coach_home) as history:
+        reviews = history.query("SELECT attempt_id, rating FROM reviews")
+        card = history.card("btree-vs-hash")
+        started = history.get(attempt.id)["started_at"]
+    assert reviews == [{"attempt_id": attempt.id, "rating": "easy"}]
+    expected, _ = replay([(attempt.id, "easy", datetime.fromisoformat(started))])
+    assert card is not None and expected is not None and card.due == expected.due
+
+
+async def test_an_answer_with_no_speech_cannot_be_rated_in_the_app(coach_home: Path) -> None:
+    ctx = make_ctx(coach_home)
+    app, attempt, analysis = review_app(ctx)
+    silent = replace(analysis, no_speech=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReviewScreen(attempt, silent, ctx.prompt("btree-vs-hash")))
+        screen = app.screen
+        assert "No speech: nothing to rate" in str(screen.query_one("#status").render())
+        await pilot.press("3")
+        await pilot.pause(0.2)
+        assert screen.rated is None
+    assert json.loads((attempt.path / "attempt.json").read_text())["rating"] is None

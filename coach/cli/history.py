@@ -13,13 +13,11 @@ import csv
 import io
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
-
-RATING_CHOICES = ("again", "hard", "good", "easy")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -57,7 +55,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "rate", parents=[common], help="rate an attempt to schedule its prompt's next review"
     )
     rate.add_argument("attempt", metavar="ATTEMPT")
-    rate.add_argument("rating", choices=RATING_CHOICES, type=str.lower)
+    rate.add_argument(
+        "rating", metavar="RATING",
+        help="again, hard, good or easy, or the app's keys 1-4; rating again replaces it",
+    )
     rate.set_defaults(func=run_rate)
 
     export = subparsers.add_parser(
@@ -197,17 +198,18 @@ def run_progress(args: argparse.Namespace) -> int:
 def run_rate(args: argparse.Namespace) -> int:
     from coach.cli.common import open_context
     from coach.core.history import open_history
-    from coach.core.scheduler import rate_attempt
+    from coach.core.scheduler import parse_rating
 
+    rating = parse_rating(args.rating)  # before opening anything: a typo changes nothing
     ctx = open_context(args)
     with open_history(ctx.home) as history:
-        if history.get(args.attempt) is None:
-            raise CoachError(f"no attempt with id '{args.attempt}' (see 'coach history')")
-        card = rate_attempt(history, args.attempt, args.rating)
+        card = history.set_rating(args.attempt, rating)
     if card is None:
-        print(f"Rated {args.attempt} '{args.rating}' (a free recording: nothing to schedule).")
+        print(f"Rated {args.attempt} '{rating}' (a free recording: nothing to schedule).")
+    elif card.due <= datetime.now(UTC):
+        print(f"Rated {args.attempt} '{rating}'; its prompt is due now.")
     else:
-        print(f"Rated {args.attempt} '{args.rating}'; next review "
+        print(f"Rated {args.attempt} '{rating}'; next review "
               f"{card.due.astimezone():%Y-%m-%d %H:%M}.")
     return 0
 

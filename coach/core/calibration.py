@@ -12,8 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from coach.core.history import RATINGS
-from coach.core.scheduler import propose_rating
+from coach.core.scheduler import RATINGS, propose_rating
 
 WORDS = {1: "one grade", 2: "two grades", 3: "three grades"}
 RECENT = 5  # the last answers compared with the ones before, to show the trend

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.core.attempts import (
     Attempt,
@@ -33,26 +33,33 @@ from coach.core.attempts import (
     update_attempt,
     write_analysis,
 )
+from coach.core.scheduler import (
+    RATINGS,
+    UNRATABLE_STATES,
+    card_from_json,
+    card_to_json,
+    parse_rating,
+    replay,
+    why_not_ratable,
+)
 from coach.errors import CoachError
 from coach.paths import attempts_dir, database_path
 
+if TYPE_CHECKING:
+    from fsrs import Card
+
 BUSY_TIMEOUT_MS = 15000
-RATINGS = ("again", "hard", "good", "easy")
 # What a take with no speech in it shows where a spoken answer shows its score: its score of 0
 # measures nothing, so listings say so and averages, trends and comparisons leave it out.
 NO_SPEECH = "no speech"
 
 
 def parse_self_rating(value: str | int) -> str:
-    """A self-rating given as a key (1-4) or a name (again/hard/good/easy), as its name."""
-    text = str(value).strip().lower()
-    if text.isdigit() and 1 <= int(text) <= len(RATINGS):
-        return RATINGS[int(text) - 1]
-    if text in RATINGS:
-        return text
-    raise CoachError(
-        f"unknown self-rating '{value}' (use 1-4 or one of: {', '.join(RATINGS)})"
-    )
+    """A self-rating given as a key (1-4) or a name (again/hard/good/easy), as its name.
+
+    The same scale as the scheduling rating, but a different thing: the user's own grade given
+    before the score, compared with the measured one; it never schedules anything."""
+    return parse_rating(value, what="self-rating")
 
 
 class HistoryCorrupt(CoachError):
@@ -423,10 +430,17 @@ class History:
         )
 
     def record_attempt(self, attempt: Attempt, analysis: dict[str, Any] | None) -> None:
-        """Insert or update one attempt's row (call again after each state change)."""
+        """Insert or update one attempt's row (call again after each state change). A rated
+        attempt's prompt is rescheduled with it: a rating given while it was analysed counts
+        only if the analysis found an answer."""
         row = self._attempt_row(attempt, analysis)
         with self.write() as conn:
             self._upsert(conn, row)
+            stored = conn.execute(
+                "SELECT rating FROM attempts WHERE id = ?", (attempt.id,)
+            ).fetchone()
+            if attempt.prompt_id and stored and stored["rating"]:
+                self._reschedule(conn, attempt.prompt_id)
 
     def get(self, attempt_id: str) -> dict[str, Any] | None:
         rows = self.query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
@@ -477,17 +491,24 @@ class History:
             shutil.rmtree(folder)
         with self.write() as conn:
             conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+            if row and row["prompt_id"] and row["rating"]:  # as a rebuild would see it now
+                self._reschedule(conn, row["prompt_id"])
 
-    def set_rating(self, attempt_id: str, rating: str, rated_at: str | None = None) -> None:
-        """Store the user's self-rating on the row and in the attempt's folder (the source of
-        truth, so a rebuild keeps it). Scheduling is ``coach.core.scheduler.review``."""
-        rating = rating.lower()
-        if rating not in RATINGS:
-            raise CoachError(f"unknown rating '{rating}' (use one of: {', '.join(RATINGS)})")
+    def set_rating(self, attempt_id: str, rating: str | int) -> Card | None:
+        """Rate an attempt (a key 1-4 or a name) and reschedule its prompt; returns the
+        prompt's card (None for a free recording, which has nothing to schedule).
+
+        One rating per attempt: rating again replaces it. The rating is written to the
+        attempt's folder first (the source of truth, so a rebuild keeps it), then the prompt's
+        card is replayed from every rating of the prompt, exactly as ``rebuild`` does."""
+        rating = parse_rating(rating)
         row = self.get(attempt_id)
         if row is None:
             raise CoachError(f"no attempt with id '{attempt_id}' (see 'coach history')")
-        rated_at = rated_at or now_iso()
+        refusal = why_not_ratable(attempt_id, row["state"], bool(row["no_speech"]))
+        if refusal:
+            raise CoachError(refusal)
+        rated_at = now_iso()
         try:
             attempt: Attempt | None = load_attempt(Path(row["folder"]))
         except (OSError, ValueError, TypeError):
@@ -501,6 +522,62 @@ class History:
                 "UPDATE attempts SET rating = ?, rated_at = ? WHERE id = ?",
                 (rating, rated_at, attempt_id),
             )
+            if row["prompt_id"]:
+                self._reschedule(conn, row["prompt_id"])
+        return self.card(row["prompt_id"]) if row["prompt_id"] else None
+
+    def _reschedule(self, conn: sqlite3.Connection, prompt_id: str) -> None:
+        """Replay the prompt's card and its reviews from the ratings on its attempts (inside
+        the caller's write transaction). The live path and ``rebuild`` both come here, so the
+        schedule depends on the ratings alone, never on how the index was built."""
+        unratable = ", ".join("?" for _ in UNRATABLE_STATES)
+        rated = conn.execute(
+            "SELECT id, rating, started_at FROM attempts WHERE prompt_id = ?"
+            f" AND rating IS NOT NULL AND no_speech = 0 AND state NOT IN ({unratable})",
+            (prompt_id, *UNRATABLE_STATES),
+        ).fetchall()
+        card, reviews = replay(
+            (r["id"], r["rating"], datetime.fromisoformat(r["started_at"]))
+            for r in rated if r["rating"] in RATINGS  # a hand-edited word is left out
+        )
+        conn.execute("DELETE FROM cards WHERE prompt_id = ?", (prompt_id,))  # reviews cascade
+        if card is None:
+            return
+        conn.execute(
+            "INSERT INTO cards (prompt_id, card, due, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (prompt_id, card_to_json(card), card.due.isoformat(), reviews[0].at.isoformat(),
+             reviews[-1].at.isoformat()),
+        )
+        conn.executemany(
+            "INSERT INTO reviews (prompt_id, attempt_id, rating, reviewed_at, due)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(prompt_id, r.attempt_id, r.rating, r.at.isoformat(), r.due.isoformat())
+             for r in reviews],
+        )
+
+    def card(self, prompt_id: str) -> Card | None:
+        """The prompt's FSRS card, or None if it was never rated."""
+        rows = self.query("SELECT card FROM cards WHERE prompt_id = ?", (prompt_id,))
+        return card_from_json(rows[0]["card"]) if rows else None
+
+    def card_dues(self) -> list[tuple[str, datetime, datetime]]:
+        """(prompt id, due, first review) of every scheduled prompt, soonest due first."""
+        return [
+            (r["prompt_id"], datetime.fromisoformat(r["due"]),
+             datetime.fromisoformat(r["created_at"]))
+            for r in self.query(
+                "SELECT prompt_id, due, created_at FROM cards ORDER BY due, prompt_id")
+        ]
+
+    def first_practised(self) -> dict[str, datetime]:
+        """When each prompt was first answered (any attempt of it)."""
+        return {
+            r["prompt_id"]: datetime.fromisoformat(r["first"])
+            for r in self.query(
+                "SELECT prompt_id, MIN(started_at) AS first FROM attempts"
+                " WHERE prompt_id IS NOT NULL GROUP BY prompt_id")
+        }
 
     def set_self_rating(self, attempt_id: str, value: str | int) -> str:
         """Store how the user rated their own answer before seeing the score: on the row, in
@@ -521,7 +598,8 @@ class History:
 
     def rebuild(self, home: Path) -> int:
         """Recreate the index (attempts, cards, reviews) from the attempt folders; returns
-        how many attempts were indexed. Cards are replayed from the stored ratings.
+        how many attempts were indexed. Cards are replayed from the stored ratings by the same
+        ``_reschedule`` a live rating uses, in the same transaction.
 
         The folders are read while holding the write lock, so an attempt another process
         records meanwhile is either already in its folder or written after the rebuild.
@@ -533,9 +611,9 @@ class History:
             conn.execute("DELETE FROM attempts")
             for row in rows:
                 self._upsert(conn, row)
-        from coach.core.scheduler import replay_ratings
-
-        replay_ratings(self)
+            for prompt_id in sorted({r["prompt_id"] for r in rows
+                                     if r["prompt_id"] and r["rating"]}):
+                self._reschedule(conn, prompt_id)
         return len(rows)
 
     # ------------------------------------------------------------------ views

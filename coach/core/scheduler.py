@@ -1,9 +1,21 @@
 """When to practise each prompt again: FSRS (the ``fsrs`` package) over the user's ratings.
 
-One FSRS card per prompt, stored as ``Card.to_dict()`` JSON in the history database's ``cards``
-table; every rating is logged in ``reviews``. Choices made for spoken interview answers rather
-than flash cards:
+Plain functions, no storage: the history (``coach.core.history``) keeps one FSRS card per prompt
+as a cache and recomputes it with ``replay`` from the ratings stored on the attempts whenever
+one of them changes, and ``coach history --rebuild`` calls the same ``replay`` over the same
+ratings, so the live index and a rebuilt one always give the same due dates. Dependencies run
+one way: the history imports this module, never the reverse (``due`` reads the history through
+the small ``ScheduleSource`` protocol).
 
+Choices made for spoken interview answers rather than flash cards:
+
+- one rating per attempt: rating an attempt again replaces its rating, it does not review the
+  prompt a second time;
+- a rating counts as a review at the moment the attempt was answered (its ``started_at``), not
+  when the rating was given: the recall happened then, so rating yesterday's answer today, or
+  changing one's mind later, never moves the schedule as if the prompt had been practised again;
+- only answers can be rated: a failed attempt, one still recording, or one with no speech has
+  nothing to judge;
 - no (re)learning steps: re-answering a two-minute question 1 or 10 minutes later teaches little,
   so every rating schedules in days (Again -> about a day or two, Good grows the interval);
 - no fuzzing: due dates are reproducible and easy to explain ("Good on the 1st -> due the 3rd");
@@ -14,22 +26,22 @@ than flash cards:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from fsrs import Card, Rating, Scheduler
 
-from coach.core.history import RATINGS, History
 from coach.errors import CoachError
 
-_RATING = {
-    "again": Rating.Again,
-    "hard": Rating.Hard,
-    "good": Rating.Good,
-    "easy": Rating.Easy,
-}
+# The one scale of every rating, in the order of the app's keys 1-4. The user's self-rating
+# (their grade before seeing the score) uses the same scale but is a different thing: it
+# never schedules anything.
+RATINGS = ("again", "hard", "good", "easy")
+_RATING = dict(zip(RATINGS, (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy), strict=True))
+# States of an attempt that hold no answer to rate (the history's replay skips them too).
+UNRATABLE_STATES = ("failed", "recording")
 
 # Bands for the proposed rating, applied to the *content* score: what the user knew decides
 # when the prompt comes back, not how smoothly they said it. Below 40 the answer missed much
@@ -85,6 +97,38 @@ class DueItem:
         }
 
 
+def parse_rating(value: str | int, what: str = "rating") -> str:
+    """A rating given as the app's key (1-4) or by name (again/hard/good/easy), as its name;
+    the CLI and the app accept exactly the same. ``what`` names it in the error."""
+    text = str(value).strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(RATINGS):
+        return RATINGS[int(text) - 1]
+    if text in RATINGS:
+        return text
+    raise CoachError(f"unknown {what} '{value}' (use 1-4 or one of: {', '.join(RATINGS)})")
+
+
+def why_not_ratable(attempt_id: str, state: str, no_speech: bool) -> str | None:
+    """Why this attempt cannot be rated (one line for the user), or None if it can."""
+    if state == "failed":
+        return f"attempt {attempt_id} failed, so there is no answer to rate"
+    if state == "recording":
+        return f"attempt {attempt_id} has no finished recording yet; rate it once it is analysed"
+    if no_speech:
+        return f"attempt {attempt_id} has no speech, so there is no answer to rate"
+    return None
+
+
+@dataclass(frozen=True)
+class Review:
+    """One rated attempt applied to its prompt's card, and the due date it gave."""
+
+    attempt_id: str | None
+    rating: str
+    at: datetime
+    due: datetime
+
+
 def make_scheduler() -> Scheduler:
     return Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
@@ -95,81 +139,46 @@ def _utc(now: datetime | None) -> datetime:
     return now if now.tzinfo else now.replace(tzinfo=UTC)
 
 
-def _parse_rating(rating: str) -> Rating:
-    try:
-        return _RATING[rating.lower()]
-    except KeyError:
-        raise CoachError(
-            f"unknown rating '{rating}' (use one of: {', '.join(RATINGS)})"
-        ) from None
-
-
-def get_card(history: History, prompt_id: str) -> Card | None:
-    rows = history.query("SELECT card FROM cards WHERE prompt_id = ?", (prompt_id,))
-    return Card.from_dict(json.loads(rows[0]["card"])) if rows else None
-
-
-def review(
-    history: History,
-    prompt_id: str,
-    rating: str,
-    now: datetime | None = None,
-    attempt_id: str | None = None,
-) -> Card:
-    """Apply one rating to the prompt's card (created on first review); returns the new card."""
-    when = _utc(now)
-    fsrs_rating = _parse_rating(rating)
-    with history.write() as conn:
-        row = conn.execute("SELECT card FROM cards WHERE prompt_id = ?", (prompt_id,)).fetchone()
-        card = Card.from_dict(json.loads(row[0])) if row else Card(due=when)
-        card, _log = make_scheduler().review_card(card, fsrs_rating, when)
-        stamp = when.isoformat()
-        conn.execute(
-            "INSERT INTO cards (prompt_id, card, due, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(prompt_id) DO UPDATE SET"
-            " card = excluded.card, due = excluded.due, updated_at = excluded.updated_at",
-            (prompt_id, json.dumps(card.to_dict()), card.due.isoformat(), stamp, stamp),
-        )
-        exists = attempt_id and conn.execute(
-            "SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)
-        ).fetchone()
-        conn.execute(
-            "INSERT INTO reviews (prompt_id, attempt_id, rating, reviewed_at, due)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (prompt_id, attempt_id if exists else None, rating.lower(), stamp,
-             card.due.isoformat()),
-        )
-    return card
-
-
-def rate_attempt(
-    history: History, attempt_id: str, rating: str, now: datetime | None = None
-) -> Card | None:
-    """The user rated an attempt: store the rating and schedule its prompt (None if the
-    attempt was a free recording with no prompt)."""
-    when = _utc(now)
-    _parse_rating(rating)
-    history.set_rating(attempt_id, rating, rated_at=when.isoformat(timespec="seconds"))
-    row = history.get(attempt_id)
-    if not row or not row["prompt_id"]:
-        return None
-    return review(history, row["prompt_id"], rating, when, attempt_id=attempt_id)
-
-
-def replay_ratings(history: History) -> int:
-    """Recreate cards and reviews from the ratings stored on attempts (after a rebuild)."""
-    rows = history.query(
-        "SELECT id, prompt_id, rating, COALESCE(rated_at, started_at) AS at FROM attempts"
-        " WHERE rating IS NOT NULL AND prompt_id IS NOT NULL ORDER BY at, id"
+def replay(ratings: Iterable[tuple[str | None, str, datetime]]) -> tuple[Card | None, list[Review]]:
+    """The prompt's card after its ratings ``(attempt id, rating, answered at)``, applied in
+    time order (ties by attempt id), and each review; ``(None, [])`` for no ratings. The one
+    way a schedule is made, for a live rating and for a rebuild alike."""
+    ordered = sorted(
+        ((_utc(at), attempt_id or "", attempt_id, parse_rating(rating))
+         for attempt_id, rating, at in ratings),
+        key=lambda r: (r[0], r[1]),
     )
-    for row in rows:
-        when = datetime.fromisoformat(row["at"])
-        review(history, row["prompt_id"], row["rating"], when, attempt_id=row["id"])
-    return len(rows)
+    scheduler = make_scheduler()
+    card: Card | None = None
+    reviews = []
+    for at, _key, attempt_id, rating in ordered:
+        card, _log = scheduler.review_card(card or Card(due=at), _RATING[rating], at)
+        reviews.append(Review(attempt_id, rating, at, card.due))
+    return card, reviews
+
+
+def card_to_json(card: Card) -> str:
+    return json.dumps(card.to_dict())
+
+
+def card_from_json(text: str) -> Card:
+    return Card.from_dict(json.loads(text))
+
+
+class ScheduleSource(Protocol):
+    """What ``due`` needs from the history (``coach.core.history.History`` provides it)."""
+
+    def card_dues(self) -> list[tuple[str, datetime, datetime]]:
+        """(prompt id, due, first review) of every scheduled prompt, soonest due first."""
+        ...
+
+    def first_practised(self) -> dict[str, datetime]:
+        """When each prompt was first answered."""
+        ...
 
 
 def due(
-    history: History,
+    history: ScheduleSource,
     prompt_ids: Sequence[str],
     now: datetime | None = None,
     new_per_day: int = 3,
@@ -181,29 +190,18 @@ def due(
     (``coach.core.plan`` uses it to keep the practice balanced across rounds)."""
     when = _utc(now)
     wanted = set(prompt_ids)
-    cards = history.query("SELECT prompt_id, due, created_at FROM cards ORDER BY due, prompt_id")
-    scheduled = {c["prompt_id"] for c in cards}
+    cards = history.card_dues()
+    scheduled = {prompt_id for prompt_id, _due, _first in cards}
     items = [
-        DueItem(c["prompt_id"], datetime.fromisoformat(c["due"]), "due")
-        for c in cards
-        if c["prompt_id"] in wanted and datetime.fromisoformat(c["due"]) <= when
+        DueItem(prompt_id, due_at, "due")
+        for prompt_id, due_at, _first in cards
+        if prompt_id in wanted and due_at <= when
     ]
     today = when.astimezone().date()
+    practised = history.first_practised()
     started_today = {
-        c["prompt_id"] for c in cards
-        if datetime.fromisoformat(c["created_at"]).astimezone().date() == today
-    }
-    practised = {
-        r["prompt_id"]: r["first"]
-        for r in history.query(
-            "SELECT prompt_id, MIN(started_at) AS first FROM attempts"
-            " WHERE prompt_id IS NOT NULL GROUP BY prompt_id"
-        )
-    }
-    started_today |= {
-        p for p, first in practised.items()
-        if datetime.fromisoformat(first).astimezone().date() == today
-    }
+        prompt_id for prompt_id, _due, first in cards if first.astimezone().date() == today
+    } | {p for p, first in practised.items() if first.astimezone().date() == today}
     budget = max(0, new_per_day - len(started_today & wanted))
     # Practised but never rated prompts have no schedule yet: offer them first among the new.
     unscheduled = [p for p in dict.fromkeys(prompt_ids) if p not in scheduled]

@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label
 
-from coach.core.history import RATINGS
+from coach.core.scheduler import RATINGS
 
 CHOICES = Text.assemble(
     *(part for n, name in enumerate(RATINGS, 1)

@@ -15,7 +15,6 @@ from coach.core import pitch as pitch_mod
 from coach.core.model import Analysis
 from coach.tui.logic.timebox import clock
 
-RATINGS = ("again", "hard", "good", "easy")
 # The gap in a card's width, in the words of the Content ("what") and Delivery ("how") cards.
 GAP_NOTES = {"knowledge": "gap: what", "communication": "gap: how", "both": "gap: both",
              "none": "no gap"}

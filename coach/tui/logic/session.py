@@ -166,14 +166,18 @@ def stop_speaking() -> None:
 
 
 def rate(ctx: Context, attempt: Attempt, rating: str) -> str:
-    """Store the user's rating and schedule the prompt; returns a line for the user."""
+    """Store the user's rating (replacing an earlier one) and reschedule the prompt; returns
+    a line for the user."""
+    from datetime import UTC, datetime
+
     from coach.core.history import open_history
-    from coach.core.scheduler import rate_attempt
 
     with open_history(ctx.home) as history:
-        card = rate_attempt(history, attempt.id, rating)
+        card = history.set_rating(attempt.id, rating)
     if card is None:
         return f"Rated {rating}"
+    if card.due <= datetime.now(UTC):
+        return f"Rated {rating}: the prompt is due now"
     return f"Rated {rating}: next review {card.due.astimezone():%a %d %b}"
 
 

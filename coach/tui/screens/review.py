@@ -149,11 +149,13 @@ class ReviewScreen(Screen[None]):
         playing = self.player is not None and self.player.playing
         proposed = review.proposed_rating(self.analysis)
         rating = (
-            f"Rated: {self.rated}" if self.rated
+            f"Rated: {self.rated} (1-4 changes it)" if self.rated
             else f"Proposed rating: {proposed.capitalize()} (a accepts; 1-4 Again/Hard/Good/Easy)"
         )
         if self.prompt is None:
             rating = "Free recording: nothing to schedule"
+        elif self.analysis.no_speech:
+            rating = "No speech: nothing to rate"
         mine = self.analysis.self_rating or self.attempt.self_rating
         if mine:
             rating = f"You said: {mine.capitalize()}, measured: {proposed.capitalize()}    {rating}"
@@ -267,6 +269,9 @@ class ReviewScreen(Screen[None]):
     def action_rate(self, rating: str | None = None) -> None:
         if self.prompt is None:
             self.notify("A free recording has no prompt to schedule.")
+            return
+        if self.analysis.no_speech:
+            self.notify("No speech was found in this recording, so there is no answer to rate.")
             return
         self.store_rating(rating or review.proposed_rating(self.analysis))
 
