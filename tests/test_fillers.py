@@ -61,7 +61,6 @@ def test_so_opening_the_answer_or_followed_by_a_comma_is_a_filler() -> None:
     assert found("So the way I'd do it is a queue.") == [("so", "discourse")]
     assert found("It was slow. So, we added a cache.") == [("so", "discourse")]
     assert found("It was slow. |2 So we added a cache.") == [("so", "discourse")]
-    assert found("It was slow. So we added a cache.") == [("so", "discourse")]
     assert found("Okay so Raft elects a leader.") == [("so", "discourse")]
     assert found("It was slow. Um, so we added a cache.") == [
         ("um", "hesitation"),
@@ -75,6 +74,9 @@ def test_so_as_a_connective_or_reason_is_not_a_filler() -> None:
     assert found("I think so. And so on.") == []
     assert found("So far it works.") == []
     assert found("The queue was full so we dropped messages.") == []
+    # right after the sentence, straight into its clause: "therefore", the reasoning going on
+    assert found("It was slow. So we added a cache.") == []
+    assert found("The row is written back. So the next reader finds it in memory.") == []
 
 
 def test_like_as_a_verb_or_comparison_is_not_a_filler() -> None:

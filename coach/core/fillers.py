@@ -252,10 +252,14 @@ def _hedge_of(c: _Context, i: int) -> bool:
 
 
 def _so(c: _Context, i: int) -> bool:
-    """ "So" opening an utterance ("So, ...", "It failed. So we ..."); "so that" is a reason.
+    """ "So" opening an utterance as a discourse marker ("So, ...", "So I'd start with ...");
+    "so that" is a reason and "It failed. So we rolled back." a connective (therefore).
 
-    An utterance opens after . ? !, after a silence, at the answer's start, or after an
-    interjection that itself opens one ("Okay so ..."). "And so, my fellow Americans" is
+    A marker opens the answer, follows a silence, is set off by a comma or a hesitation, or
+    follows an interjection that itself opens an utterance ("Okay so ..."). Right after the
+    previous sentence, with no break and straight into its clause, "So" carries the reasoning
+    on ("... written back. So the next reader finds it in memory."): counting it would mark
+    the very connective the reasoning score rewards. "And so, my fellow Americans" is
     mid-sentence and not counted.
     """
     nxt = c.next_word(i)
@@ -263,9 +267,12 @@ def _so(c: _Context, i: int) -> bool:
         return False
     if c.t[i].sentence_end or c.t[i].question:
         return False  # "I think so." / "So?"
-    if c.boundary_before(i):
-        return True
     j = c.prev_word(i)
+    if j < 0 or c.t[i].start - c.t[j].end >= UTTERANCE_GAP_S:
+        return True  # the answer's first word, or after a silence
+    if c.t[j].sentence_end:
+        beside_hesitation = c.hes[i - 1] or (i + 1 < len(c.t) and c.hes[i + 1])
+        return c.t[i].comma_after or beside_hesitation or c.norm(j) in INTERJECTIONS
     return c.norm(j) in INTERJECTIONS and c.boundary_before(j)
 
 
