@@ -22,6 +22,7 @@ from coach.tui.screens.processing import ProcessingScreen
 from coach.tui.screens.review import ReviewScreen
 from tests.support import audio
 from tests.support.audio import run_coach
+from tests.test_tui_flow import reviewing
 from tests.test_tui_review import SIZE, WORDS, fixed_attempt, make_ctx
 
 answer_fixture = audio.answer_fixture
@@ -122,7 +123,7 @@ async def test_the_self_rating_is_asked_before_the_score_and_shown_beside_it(
         assert isinstance(app.screen, SelfRatingDialog)  # no score until the user answers
         assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
         await pilot.press("3")
-        await wait(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait(pilot, lambda: reviewing(app))
         review = app.screen
         status = str(review.query_one("#status").render())
         measured = review.analysis.score["total"]
