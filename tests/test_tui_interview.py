@@ -194,6 +194,7 @@ async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
         assert history.get(head.id)["self_rating"] == "easy"
         [calibrated] = calibration(history.dashboard_rows(ctx.library().prompts))
     assert (calibrated["pillar"], calibrated["count"]) == ("system-design", 1)
+    assert calibrated["points"][0]["measured"] == measured  # the dashboard agrees with the summary
     assert sorted(a.follow_up_question for a in attempts if a.follows == head.id) == sorted(
         [RANGE_PROBE, WRITE_PROBE])
     report = head.report_path.read_text()

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
+from coach.core.calibration import measured
 from coach.core.model import KeyPoint, Prompt
-from coach.core.scheduler import propose_rating
 
 DEEP_DIVE = "deep-dive"
 
@@ -175,10 +175,11 @@ def _gaps(question: RoundQuestion) -> list[dict[str, Any]]:
 
 def self_assessment(question: RoundQuestion) -> dict[str, str | None]:
     """The user's own grade of the question's first answer beside the grade its score proposes
-    (as the review shows them), so the summary sets the two side by side; None when skipped."""
-    score = question.answers[0].analysis.get("score") if question.answers else None
-    measured = propose_rating(score) if question.self_rating and score else None
-    return {"self_rating": question.self_rating, "measured_rating": measured}
+    (as the review and the dashboard's calibration see it); None when skipped."""
+    score = scores_of(question.answers[0].analysis) if question.answers else {}
+    proposed = (measured(score["total"], score["content"])
+                if question.self_rating and score.get("total") is not None else None)
+    return {"self_rating": question.self_rating, "measured_rating": proposed}
 
 
 def summarise_round(questions: Sequence[RoundQuestion], gaps_shown: int = 5) -> dict[str, Any]:

@@ -190,7 +190,7 @@ class InterviewScreen(Screen[None]):
             then()
             return
         self.graded.add(self.index)
-        self.status("How did that go?")
+        self.status(f"{self.round_label} is done")
         about = f"{self.round_label}: {question.prompt.title}"
         self.app.push_screen(SelfRatingDialog(about),
                              lambda rating: self.self_rated(question, rating, then))
