@@ -258,6 +258,33 @@ async def test_with_follow_ups_off_the_round_goes_straight_to_the_next_question(
     assert summary["gaps"][0]["why"] == "Range queries are the decisive difference between the two"
 
 
+@pytest.mark.slow
+async def test_ending_the_round_during_a_follow_up_asks_the_grade_before_the_summary(
+    coach_home: Path, speak, transcriber
+) -> None:
+    (coach_home / "prompts").mkdir()
+    (coach_home / "prompts" / "interview-index.md").write_text(PROMPT)
+    first = speak("iv-first", ["I would use a hash index, because it gives constant time "
+                               "equality lookups for each user."])
+    ctx = make_ctx(coach_home)
+    prompt = ctx.prompt("interview-index")
+    app = CoachApp(ctx, recorder_factory=takes_recorder([first, first], []),
+                   transcriber_factory=lambda c: transcriber, start_round=([prompt], "senior"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        await pilot.press("space")
+        await answer(pilot, app)
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen)
+                       and app.screen.question == RANGE_PROBE
+                       and app.screen.state == RECORDING)
+        await pilot.press("escape", "y")  # discard the follow-up: the round ends here
+        await grade(pilot, app, "1", "Question 1 of 1: Index for user events")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewSummaryScreen))
+        assert summary_row(app.screen, 0)[-1].startswith("Again · ")
+    [attempt] = iter_attempts(coach_home)  # the discarded follow-up left nothing
+    assert attempt.self_rating == "again" and read_analysis(attempt)["self_rating"] == "again"
+
+
 async def test_leaving_before_the_first_answer_goes_home_and_writes_nothing(
     coach_home: Path, speak
 ) -> None:
