@@ -155,10 +155,15 @@ def test_the_summary_gives_scores_per_question_and_pillar_and_the_biggest_gaps()
                    {"score": {"total": 40}, "coverage": {"points": [
                        {"id": "range", "covered": False}]}}, key_point="range"),
         ]),
-        RoundQuestion(behavioral, [Answer("b1", behavioral.question, analysis(80))]),
+        RoundQuestion(behavioral, [Answer("b1", behavioral.question, analysis(80))],
+                      self_rating="easy"),
     ]
     summary = summarise_round(questions)
     first = summary["questions"][0]
+    # the user's own grade beside the one the first answer's score proposes (80: Good)
+    assert (first["self_rating"], first["measured_rating"]) == (None, None)  # skipped
+    assert (summary["questions"][1]["self_rating"],
+            summary["questions"][1]["measured_rating"]) == ("easy", "good")
     assert (first["content"], first["delivery"]) == (50, 70)
     assert [f["attempt_id"] for f in first["follow_ups"]] == ["a2"]
     assert first["follow_ups"][0]["content"] == 40  # no split score yet: the total stands in
@@ -213,7 +218,7 @@ def test_the_summary_page_is_self_contained_and_written_into_the_home(coach_home
     questions = [RoundQuestion(INDEX, [
         Answer("a1", INDEX.question, analysis(60, ("access",), content=50, delivery=70)),
         Answer("a2", "What happens to your range queries?", analysis(40), key_point="range"),
-    ])]
+    ], self_rating="good")]
     summary = summarise_round(questions)
     path = write_round(coach_home, questions, summary, level="senior", started_at="today")
     assert path.parent.parent == coach_home / "interviews" and path.name == "summary.html"
@@ -224,7 +229,11 @@ def test_the_summary_page_is_self_contained_and_written_into_the_home(coach_home
     assert not re.search(r"https?://", html)
     assert "The decisive difference" in html  # a gap with why it matters
     assert 'href="../../attempts/a2/report.html"' in html
+    # content 50 proposes Hard: the user's Good is set beside it, on the first answer's row
+    assert html.count('class="self-rating"') == 1
+    assert 'data-self="good" data-measured="hard">Good · Hard</td>' in html
     record = json.loads((path.parent / "round.json").read_text())
+    assert record["questions"][0]["self_rating"] == "good"
     assert record["questions"][0]["answers"][1] == {
         "attempt_id": "a2", "question": "What happens to your range queries?",
         "key_point": "range"}

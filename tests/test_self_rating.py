@@ -86,6 +86,16 @@ def test_calibration_says_which_way_and_by_how_much_per_pillar() -> None:
     assert 'data-calibration="coding"' in html
 
 
+def test_the_measured_grade_is_the_one_the_review_shows_from_the_content_score() -> None:
+    # a "Needs work" total (49) is Again whatever the content (71): "good" is two grades high;
+    # a total of 70 with content 90 is Good (Easy asks for the delivery too), as "good" said
+    data = rows("behavioral", [("good", 49.0), ("good", 70.0)])
+    data[0]["content"], data[1]["content"] = 71.0, 90.0
+    [view] = calibration(data)
+    assert [p["measured"] for p in view["points"]] == ["again", "good"]
+    assert [p["gap"] for p in view["points"]] == [2, 0]
+
+
 def test_no_self_ratings_no_calibration_section() -> None:
     html = render_dashboard(rows("coding", [(None, 50.0)]), generated_at="now")
     assert 'id="calibration"' not in html

@@ -1,7 +1,8 @@
 """A mock interview round driven as a user would, with Pilot: real synthetic speech through the
 real recorder (a FileSource per take), the real Whisper model, the real pipeline. The follow-ups
 must pull on what the first answer left out, be linked to it, and the round must end in one
-summary written into the home."""
+summary written into the home. Each question's chain ends with the user's own grade, asked
+before the next question and before any score, stored on its first answer."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ import pytest
 
 from coach.audio.recorder import FileSource, Recorder
 from coach.cli import main
-from coach.core.attempts import iter_attempts
+from coach.core.attempts import iter_attempts, read_analysis
+from coach.core.calibration import calibration
+from coach.core.history import open_history
+from coach.core.scheduler import propose_rating
 from coach.tui.app import CoachApp
+from coach.tui.dialogs.self_rating import SelfRatingDialog
 from coach.tui.logic import session
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.interview_summary import InterviewSummaryScreen
@@ -92,6 +97,20 @@ async def answer(pilot, app: CoachApp) -> PracticeScreen:
     return practice
 
 
+async def grade(pilot, app: CoachApp, key: str, question: str) -> None:
+    """The self-rating asked once a question's chain is over: no score anywhere yet."""
+    await wait_for(pilot, lambda: isinstance(app.screen, SelfRatingDialog))
+    dialog = app.screen
+    assert question in str(dialog.query_one("#self-rating-about").render())
+    assert not any(isinstance(s, InterviewSummaryScreen | ReviewScreen) for s in app.screen_stack)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: app.screen is not dialog)
+
+
+def summary_row(summary: InterviewSummaryScreen, n: int) -> list[str]:
+    return [str(cell) for cell in summary.query_one("#summary-questions").get_row_at(n)]
+
+
 @pytest.mark.slow
 async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
     coach_home: Path, speak, transcriber, monkeypatch: pytest.MonkeyPatch
@@ -140,8 +159,13 @@ async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
                        and app.screen.question == WRITE_PROBE)
         await answer(pilot, app)
 
+        # the chain is over (two follow-ups): how did it go, before the summary shows a score
+        await grade(pilot, app, "4", "Question 1 of 1: Index for user events")
         await wait_for(pilot, lambda: isinstance(app.screen, InterviewSummaryScreen))
         summary = app.screen
+        measured = summary.summary["questions"][0]["measured_rating"]
+        assert summary_row(summary, 0)[-1] == f"Easy · {measured.capitalize()}"
+        assert summary_row(summary, 1)[-1] == ""  # a follow-up carries no grade of its own
         rows = summary.summary["questions"]
         assert [len(q["answers"]) for q in rows] == [3]
         assert summary.summary["pillars"][0]["pillar"] == "system-design"
@@ -161,6 +185,16 @@ async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
     attempts = iter_attempts(coach_home)
     assert len(attempts) == 3
     head = next(a for a in attempts if a.follows is None)
+    # the grade is stored on the first answer as a single answer's is, and nowhere else
+    first_analysis = read_analysis(head)
+    assert first_analysis["self_rating"] == "easy" and head.self_rating == "easy"
+    assert measured == propose_rating(first_analysis["score"])
+    assert all(a.self_rating is None for a in attempts if a.follows == head.id)
+    with open_history(coach_home) as history:
+        assert history.get(head.id)["self_rating"] == "easy"
+        [calibrated] = calibration(history.dashboard_rows(ctx.library().prompts))
+    assert (calibrated["pillar"], calibrated["count"]) == ("system-design", 1)
+    assert calibrated["points"][0]["measured"] == measured  # the dashboard agrees with the summary
     assert sorted(a.follow_up_question for a in attempts if a.follows == head.id) == sorted(
         [RANGE_PROBE, WRITE_PROBE])
     report = head.report_path.read_text()
@@ -172,7 +206,10 @@ async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
     record = json.loads((pages[0].parent / "round.json").read_text())
     assert [a["question"] for a in record["questions"][0]["answers"][1:]] == [
         RANGE_PROBE, WRITE_PROBE]
-    assert "Index for user events" in pages[0].read_text()
+    page = pages[0].read_text()
+    assert "Index for user events" in page
+    assert f'data-self="easy" data-measured="{measured}"' in page
+    assert record["questions"][0]["self_rating"] == "easy"
 
 
 @pytest.mark.slow
@@ -191,7 +228,7 @@ async def test_with_follow_ups_off_the_round_goes_straight_to_the_next_question(
     app = CoachApp(ctx, recorder_factory=takes_recorder([first, other], []),
                    transcriber_factory=lambda c: transcriber, start_round=(prompts, "senior"))
     async with app.run_test(size=SIZE) as pilot:
-        for prompt in prompts:
+        for prompt, key in zip(prompts, ["2", "escape"], strict=True):
             await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
             take = app.screen
             assert take.prompt.id == prompt.id and take.question is None  # never a follow-up
@@ -199,14 +236,53 @@ async def test_with_follow_ups_off_the_round_goes_straight_to_the_next_question(
             assert heading.startswith(f"Question {prompts.index(prompt) + 1} of 2")
             await pilot.press("space")
             await answer(pilot, app)
+            # graded before the next question (Hard), the second skipped with Escape
+            number = prompts.index(prompt) + 1
+            await grade(pilot, app, key, f"Question {number} of 2: {prompt.title}")
         await wait_for(pilot, lambda: isinstance(app.screen, InterviewSummaryScreen))
         summary = app.screen.summary
+        assert summary_row(app.screen, 0)[-1].startswith("Hard · ")
+        assert summary_row(app.screen, 1)[-1] == ""
+    first, second = sorted(iter_attempts(coach_home), key=lambda a: a.started_at)
+    assert (first.prompt_id, first.self_rating) == (prompts[0].id, "hard")
+    assert read_analysis(first)["self_rating"] == "hard"
+    assert second.self_rating is None and read_analysis(second)["self_rating"] is None
+    with open_history(coach_home) as history:
+        assert history.get(second.id)["self_rating"] is None
+    assert [q["self_rating"] for q in summary["questions"]] == ["hard", None]
     assert [q["prompt_id"] for q in summary["questions"]] == [p.id for p in prompts]
     assert all(not q["follow_ups"] for q in summary["questions"])
     assert all(a.follows is None for a in iter_attempts(coach_home))
     # the missed key points of the first answer are the round's biggest gaps, heaviest first
     assert summary["gaps"][0]["point"] == "Only a B-tree keeps keys in order for range scans"
     assert summary["gaps"][0]["why"] == "Range queries are the decisive difference between the two"
+
+
+@pytest.mark.slow
+async def test_ending_the_round_during_a_follow_up_asks_the_grade_before_the_summary(
+    coach_home: Path, speak, transcriber
+) -> None:
+    (coach_home / "prompts").mkdir()
+    (coach_home / "prompts" / "interview-index.md").write_text(PROMPT)
+    first = speak("iv-first", ["I would use a hash index, because it gives constant time "
+                               "equality lookups for each user."])
+    ctx = make_ctx(coach_home)
+    prompt = ctx.prompt("interview-index")
+    app = CoachApp(ctx, recorder_factory=takes_recorder([first, first], []),
+                   transcriber_factory=lambda c: transcriber, start_round=([prompt], "senior"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        await pilot.press("space")
+        await answer(pilot, app)
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen)
+                       and app.screen.question == RANGE_PROBE
+                       and app.screen.state == RECORDING)
+        await pilot.press("escape", "y")  # discard the follow-up: the round ends here
+        await grade(pilot, app, "1", "Question 1 of 1: Index for user events")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewSummaryScreen))
+        assert summary_row(app.screen, 0)[-1].startswith("Again · ")
+    [attempt] = iter_attempts(coach_home)  # the discarded follow-up left nothing
+    assert attempt.self_rating == "again" and read_analysis(attempt)["self_rating"] == "again"
 
 
 async def test_leaving_before_the_first_answer_goes_home_and_writes_nothing(

@@ -2,8 +2,9 @@
 
 "Most engineers are overconfident about their strengths": the coach asks for a grade (Again,
 Hard, Good, Easy) before it shows the score, then sets it beside the grade the score proposes
-(``scheduler.propose_rating``), per pillar and over time. A gap of one grade means, for example,
-"Good" for an answer that scored as "Hard". Plain functions over history rows, no I/O.
+(``scheduler.propose_rating``, from the content score as the review shows it), per pillar and
+over time. A gap of one grade means, for example, "Good" for an answer that scored as "Hard".
+Plain functions over history rows, no I/O.
 """
 
 from __future__ import annotations
@@ -18,11 +19,19 @@ WORDS = {1: "one grade", 2: "two grades", 3: "three grades"}
 RECENT = 5  # the last answers compared with the ones before, to show the trend
 
 
-def gap(self_rating: str | None, score: float | None) -> int | None:
+def measured(score: float, content: float | None = None) -> str:
+    """The grade the score proposes, as the review and the round's summary show it: from the
+    content score when the attempt has one (a "Needs work" total is Again), else the total."""
+    if content is None:
+        return propose_rating(float(score))
+    return propose_rating({"total": float(score), "content": float(content)})
+
+
+def gap(self_rating: str | None, score: float | None, content: float | None = None) -> int | None:
     """Grades the user's own rating sits above (+) or below (-) the measured one."""
     if not self_rating or score is None or self_rating not in RATINGS:
         return None
-    return RATINGS.index(self_rating) - RATINGS.index(propose_rating(float(score)))
+    return RATINGS.index(self_rating) - RATINGS.index(measured(score, content))
 
 
 def _mean(values: list[int]) -> float:
@@ -48,11 +57,11 @@ def calibration(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         if row.get("no_speech"):
             continue
-        g = gap(row.get("self_rating"), row.get("score"))
+        g = gap(row.get("self_rating"), row.get("score"), row.get("content"))
         if g is not None:
             by_pillar[row.get("pillar") or "free"].append({
                 "gap": g, "self": row["self_rating"],
-                "measured": propose_rating(float(row["score"])),
+                "measured": measured(row["score"], row.get("content")),
                 "when": row.get("when") or row.get("started_at") or "",
             })
     out = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
+from coach.core.calibration import measured
 from coach.core.model import KeyPoint, Prompt
 
 DEEP_DIVE = "deep-dive"
@@ -141,6 +142,7 @@ class RoundQuestion:
 
     prompt: Prompt
     answers: list[Answer] = field(default_factory=list)
+    self_rating: str | None = None  # the user's grade of the first answer, asked before scores
 
 
 def scores_of(analysis: dict[str, Any]) -> dict[str, float | None]:
@@ -171,6 +173,15 @@ def _gaps(question: RoundQuestion) -> list[dict[str, Any]]:
     ]
 
 
+def self_assessment(question: RoundQuestion) -> dict[str, str | None]:
+    """The user's own grade of the question's first answer beside the grade its score proposes
+    (as the review and the dashboard's calibration see it); None when skipped."""
+    score = scores_of(question.answers[0].analysis) if question.answers else {}
+    proposed = (measured(score["total"], score["content"])
+                if question.self_rating and score.get("total") is not None else None)
+    return {"self_rating": question.self_rating, "measured_rating": proposed}
+
+
 def summarise_round(questions: Sequence[RoundQuestion], gaps_shown: int = 5) -> dict[str, Any]:
     """The round's summary: per question and per pillar the content and delivery, the biggest
     gaps (missed key points, most important first, with why they matter), what to practise."""
@@ -199,6 +210,7 @@ def summarise_round(questions: Sequence[RoundQuestion], gaps_shown: int = 5) -> 
             "category": q.prompt.category,
             "content": first["content"],
             "delivery": first["delivery"],
+            **self_assessment(q),
             "follow_ups": answers[1:],
             "answers": answers,
         })

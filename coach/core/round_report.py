@@ -58,6 +58,7 @@ def write_round(
         "started_at": started_at,
         "questions": [
             {"prompt_id": q.prompt.id,
+             "self_rating": q.self_rating,
              "answers": [{k: v for k, v in asdict(a).items() if k != "analysis"}
                          for a in q.answers]}
             for q in questions

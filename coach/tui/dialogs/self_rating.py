@@ -32,9 +32,17 @@ class SelfRatingDialog(ModalScreen["str | None"]):
         Binding("s,escape", "rate(None)", "Skip", id="self-rate-skip"),
     ]
 
+    def __init__(self, about: str | None = None) -> None:
+        """``about`` names what is graded when it is not the answer just given (in a round:
+        which question, asked once its follow-ups are over)."""
+        super().__init__()
+        self.about = about
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(Text("How did that go?", style="bold"), id="dialog-question")
+            if self.about:
+                yield Label(self.about, id="self-rating-about")
             yield Label("Grade your answer before you see the score.", classes="hint")
             yield Label(CHOICES, id="self-rating-choices")
             yield Label("s or Escape skips", classes="hint")

@@ -5,10 +5,16 @@ This screen only sequences the round. Each take is a ``PracticeScreen`` in inter
 hands the take back; the take is analysed in a worker through the one pipeline (the streamed
 transcript makes that take well under a second), ``coach.core.interview`` picks the follow-up
 from the first answer's coverage, and at the end the summary is written and shown.
+
+Once a question's chain of answers is over, before the next question, the user grades how it
+went in one key (``SelfRatingDialog``; s or Escape skips): asked while the answer is fresh, and
+still before any score, so calibration compares an unanchored grade with the measured one. It
+is stored on the question's first answer, exactly as a single answer's grade is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -21,7 +27,9 @@ from textual.widgets import Footer, Static
 from coach.core.attempts import Attempt, now_iso
 from coach.core.interview import Answer, FollowUp, RoundQuestion, choose_follow_up
 from coach.core.model import Prompt
-from coach.tui.logic import interview
+from coach.errors import CoachError
+from coach.tui.dialogs.self_rating import SelfRatingDialog
+from coach.tui.logic import interview, session
 from coach.tui.messages import RoundWritten, TakeAnalysed, TakeFailed
 from coach.tui.screens.practice import PracticeScreen, Take
 from coach.tui.widgets.title_bar import TitleBar
@@ -48,6 +56,7 @@ class InterviewScreen(Screen[None]):
         self.started_at = now_iso()
         self.finished = False
         self.first_attempts: dict[str, Attempt] = {}  # follow-ups link to these
+        self.graded: set[int] = set()  # the questions whose self-rating was asked
 
     @property
     def current(self) -> RoundQuestion | None:
@@ -150,6 +159,8 @@ class InterviewScreen(Screen[None]):
             message.analysis.to_dict(),
             key_point=follow.key_point.id if follow and follow.key_point else None,
         ))
+        if self.finished:  # the round was ended while this take was analysed: nothing more
+            return
         asked = [a.question for a in question.answers[1:]]
         coverages = [a.analysis.get("coverage") for a in question.answers]
         nxt = choose_follow_up(
@@ -158,13 +169,51 @@ class InterviewScreen(Screen[None]):
         if nxt is not None:
             self.ask_follow_up(nxt)
             return
-        self.index += 1
-        self.ask_next()
+        self.ask_self_rating(self.next_question)
 
     def on_take_failed(self, message: TakeFailed) -> None:
         self.notify(f"That answer could not be analysed: {message.error}", severity="error")
+        if not self.finished:
+            self.ask_self_rating(self.next_question)
+
+    def next_question(self) -> None:
         self.index += 1
         self.ask_next()
+
+    # ------------------------------------------------------------------ self-rating
+
+    def ask_self_rating(self, then: Callable[[], None]) -> None:
+        """Ask how the current question went (once, if it has an answer), store the grade on
+        its first answer, then ``then``."""
+        question = self.current
+        if question is None or not question.answers or self.index in self.graded:
+            then()
+            return
+        self.graded.add(self.index)
+        self.status(f"{self.round_label} is done")
+        about = f"{self.round_label}: {question.prompt.title}"
+        self.app.push_screen(SelfRatingDialog(about),
+                             lambda rating: self.self_rated(question, rating, then))
+
+    def self_rated(self, question: RoundQuestion, rating: str | None,
+                   then: Callable[[], None]) -> None:
+        if rating is None:  # skipped: nothing stored
+            then()
+            return
+        self.store_self_rating(question, rating, then)
+
+    @work(thread=True, exclusive=True, group="interview-self-rating", exit_on_error=False)
+    def store_self_rating(self, question: RoundQuestion, rating: str,
+                          then: Callable[[], None]) -> None:
+        first = question.answers[0]
+        try:
+            session.self_rate(self.app.ctx, self.first_attempts[first.attempt_id], rating)
+            question.self_rating = first.analysis["self_rating"] = rating
+        except CoachError as exc:
+            self.app.call_from_thread(
+                self.notify, f"self-rating not saved: {exc}", severity="error"
+            )
+        self.app.call_from_thread(then)
 
     # ------------------------------------------------------------------ the end
 
@@ -172,9 +221,14 @@ class InterviewScreen(Screen[None]):
         self.end_round()
 
     def end_round(self) -> None:
+        """Ask the current question's self-rating if it was not asked yet (no score is shown
+        before it), then write and show the summary."""
         if self.finished:
             return
         self.finished = True
+        self.ask_self_rating(self.summarise)
+
+    def summarise(self) -> None:
         if not any(q.answers for q in self.questions):
             self.dismiss()
             return

@@ -25,7 +25,15 @@ if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
 
-QUESTION_WIDTH = 64  # long follow-up questions are cut so the scores stay on screen
+QUESTION_WIDTH = 56  # long follow-up questions are cut so the scores stay on screen
+
+
+def self_assessment_text(question: dict[str, Any]) -> str:
+    """"Good · Hard": the user's own grade of the first answer beside the measured one."""
+    if not question.get("self_rating"):
+        return ""
+    measured = question.get("measured_rating") or "?"
+    return f"{question['self_rating'].capitalize()} · {measured.capitalize()}"
 
 
 class InterviewSummaryScreen(Screen[None]):
@@ -62,7 +70,7 @@ class InterviewSummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         questions = self.query_one("#summary-questions", DataTable)
         questions.add_column("Question", width=QUESTION_WIDTH)
-        questions.add_columns("Pillar", "Content", "Delivery")
+        questions.add_columns("Pillar", "Content", "Delivery", "You · measured")
         for q in self.summary["questions"]:
             for a in q["answers"]:
                 label = f"  ↳ {a['question']}" if a["follow_up"] else q["title"]
@@ -70,7 +78,8 @@ class InterviewSummaryScreen(Screen[None]):
                     label = label[: QUESTION_WIDTH - 1] + "…"
                 pillar = "" if a["follow_up"] else q["pillar"]
                 questions.add_row(label, pillar, format_number(a["content"], 0),
-                                  format_number(a["delivery"], 0))
+                                  format_number(a["delivery"], 0),
+                                  "" if a["follow_up"] else self_assessment_text(q))
         pillars = self.query_one("#summary-pillars", DataTable)
         pillars.add_columns("Pillar", "Answers", "Content", "Delivery")
         for p in self.summary["pillars"]:
