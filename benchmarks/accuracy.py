@@ -59,6 +59,7 @@ from coach.core.fillers import filler_word_indices  # noqa: E402
 from coach.core.model import Transcript, Word  # noqa: E402
 from coach.core.pace import spoken_count  # noqa: E402
 from coach.transcribe.whisper import DecodeOptions, Transcriber  # noqa: E402
+from coach.transcribe.window import TEMPERATURES  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SHARED = ROOT.parent / "shared" / "audio"
@@ -82,6 +83,7 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "min20": DecodeOptions(min_chunk_s=20.0),
     "gap1": DecodeOptions(long_gap_s=1.0),
     "gap4": DecodeOptions(long_gap_s=4.0),
+    "fallback": DecodeOptions(temperatures=TEMPERATURES),
 }
 
 # The two real recordings: verbatim text from ../shared/audio/README.md. "So" after "Yeah." in

@@ -66,6 +66,14 @@ class DecodeOptions:
     min_chunk_s: float = 12.0
     max_chunk_s: float = 28.0
     long_gap_s: float = 2.0
+    # Beam search at temperature 0 only. faster-whisper's fallback re-decodes a
+    # window by *sampling* at 0.2 ... 1.0 when its text compresses too well, which speech that
+    # repeats itself does: CTranslate2's sampler is seeded once per thread, so the same file
+    # gave different words from one call to the next (a sentence said six times kept 60 or 78
+    # of its 78 words). Invented loops are the chunker's and the guards' job instead. On the
+    # 50-clip corpus no window fell back, so the figures are the same to the word
+    # (benchmarks/RESULTS-accuracy.md; variant "fallback" keeps faster-whisper's temperatures).
+    temperatures: tuple[float, ...] = (0.0,)
 
 
 PLAIN_CHUNKS = DecodeOptions(prompt_as="none", vocabulary_in_hotwords=False, guards=False,
@@ -272,7 +280,7 @@ def _decoding(opts: DecodeOptions, vocabulary: Sequence[str]) -> Decoding:
             parts.append(", ".join(dict.fromkeys(terms)) + ".")
     initial = opts.filler_prompt if opts.prompt_as in ("initial_prompt", "both") else None
     return Decoding(beam_size=opts.beam_size, initial_prompt=initial,
-                    hotwords=" ".join(parts) or None)
+                    hotwords=" ".join(parts) or None, temperatures=opts.temperatures)
 
 
 def _kept(seg: Segment) -> bool:
