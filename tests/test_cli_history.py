@@ -62,7 +62,7 @@ def test_history_shows_the_latest_50_says_how_many_more_and_how_to_see_them(coac
 
 
 def test_a_bad_limit_is_a_one_line_error(coach_home):
-    for args in (["--limit", "0"], ["--limit", "ten"], ["--limit", "-1"],
+    for args in (["--limit", "0"], ["--limit", "ten"], ["--limit", "-1"], ["--limit"],
                  ["--all", "--limit", "5"]):
         result = coach("history", *args)
         assert result.returncode == 1, args

@@ -35,7 +35,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     history.add_argument("--json", action="store_true", help="print JSON")
     history.add_argument("--all", action="store_true", help="every attempt, however many")
     history.add_argument(
-        "--limit", metavar="N",
+        "--limit", metavar="N", nargs="?", const="",  # no N: our one-line error, not argparse's
         help=f"the latest N attempts (default: {DEFAULT_LIMIT} in the table, all in JSON)",
     )
     history.add_argument(
@@ -126,7 +126,8 @@ def parse_limit(value: str | None, show_all: bool, as_json: bool) -> int | None:
     except ValueError:
         limit = 0
     if limit < 1:
-        raise CoachError(f"--limit expects a whole number of 1 or more, got '{value}'")
+        got = f"got '{value}'" if value else "e.g. --limit 20"
+        raise CoachError(f"--limit expects a whole number of 1 or more, {got}")
     return limit
 
 
