@@ -40,6 +40,36 @@ def test_history_lists_attempts_as_a_table_and_as_json(coach_home):
     assert [r["id"] for r in json.loads(only.stdout)] == [b.id]
 
 
+def test_history_shows_the_latest_50_says_how_many_more_and_how_to_see_them(coach_home):
+    with open_history(coach_home) as history:
+        ids = [make_attempt(coach_home, history=history,
+                            started_at=f"2026-01-01T09:{minute:02d}:00+00:00").id
+               for minute in range(53)]
+    table = coach("history")
+    assert table.returncode == 0, table.stderr
+    *lines, note = table.stdout.strip().splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ids[3:]  # the 50 latest, oldest first
+    assert "Latest 50 of 53 attempts shown, 3 older hidden" in note
+    assert "--all" in note and "--limit N" in note
+    every = coach("history", "--all")
+    assert [line.split()[0] for line in every.stdout.strip().splitlines()[1:]] == ids
+    three = coach("history", "--limit", "3").stdout.strip().splitlines()
+    assert [line.split()[0] for line in three[1:-1]] == ids[-3:]
+    assert "50 older hidden" in three[-1]
+    assert len(json.loads(coach("history", "--json").stdout)) == 53  # programs get every row
+    assert [r["id"] for r in json.loads(coach("history", "--json", "--limit", "2").stdout)] \
+        == ids[-2:]
+
+
+def test_a_bad_limit_is_a_one_line_error(coach_home):
+    for args in (["--limit", "0"], ["--limit", "ten"], ["--limit", "-1"], ["--limit"],
+                 ["--all", "--limit", "5"]):
+        result = coach("history", *args)
+        assert result.returncode == 1, args
+        assert result.stderr.startswith("coach: error: ") and result.stderr.count("\n") == 1
+        assert "--limit" in result.stderr and result.stdout == ""
+
+
 def test_history_on_a_new_home_creates_the_database(coach_home):
     result = coach("history")
     assert result.returncode == 0, result.stderr

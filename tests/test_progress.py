@@ -7,7 +7,8 @@ import stat
 from itertools import pairwise
 from pathlib import Path
 
-from coach.core.progress import compare, metrics_of, render_dashboard, write_dashboard
+from coach.core.comparison import compare, metrics_of
+from coach.core.progress import render_dashboard, write_dashboard
 from coach.core.report import render_report
 from tests.report_samples import (
     ANSWER_ONE,

@@ -215,6 +215,29 @@ async def test_without_a_microphone_browsing_still_works(coach_home: Path) -> No
     assert iter_attempts(coach_home) == []
 
 
+async def test_end_and_home_go_to_the_last_and_first_prompt(coach_home: Path) -> None:
+    app = CoachApp(make_ctx(coach_home), transcriber_factory=lambda ctx: None,
+                   preflight=lambda ctx: None)
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        table = home.query_one("#prompts", DataTable)
+        assert table.row_count == len(home.shown) > 20 and table.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1 and table.scroll_y == table.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.scroll_y == 0
+
+
+def test_every_table_in_the_app_has_home_and_end_on_rows() -> None:
+    """A plain DataTable gives Home/End to columns; the app's tables are lists of rows."""
+    plain = [str(path) for path in Path("coach/tui").rglob("*.py")
+             if "DataTable(" in path.read_text(encoding="utf-8")
+             and path.name != "table.py"]
+    assert plain == [], "use coach.tui.widgets.table.RowTable"
+
+
 @pytest.mark.slow
 async def test_import_a_recording_from_the_command_palette(
     coach_home: Path, speak, transcriber

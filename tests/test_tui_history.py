@@ -27,6 +27,7 @@ from coach.tui.dialogs.confirm import ConfirmDialog
 from coach.tui.screens.history import HistoryScreen
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.review import ReviewScreen
+from tests.test_history import make_attempt
 from tests.test_tui_flow import reviewing, wait_for
 from tests.test_tui_review import WORDS, make_ctx
 
@@ -247,6 +248,29 @@ async def test_a_take_with_no_speech_is_listed_as_no_speech_not_as_0(coach_home:
                 chain = text_of(pilot.app.screen, "#chain")
                 assert "follow-up: What if the write rate grows 100x?  · no speech" in chain
                 assert "first answer  · " + shown[2][4] in chain
+
+
+async def test_end_goes_to_the_last_attempt_and_home_back_to_the_first(coach_home: Path) -> None:
+    ctx = make_ctx(coach_home)
+    with History(database_path(coach_home)) as db:
+        ids = [make_attempt(coach_home, history=db,
+                            started_at=f"2025-03-01T{9 + n // 60:02d}:{n % 60:02d}:00+00:00").id
+               for n in range(80)]  # far more rows than the screen holds
+    with utc():
+        async with app_for(ctx).run_test(size=SIZE) as pilot:
+            screen = await open_history(pilot.app, pilot)
+            table = screen.query_one("#attempts", DataTable)
+            assert table.max_scroll_y > 0 and table.cursor_row == 0
+            await pilot.press("end")
+            await pilot.pause()
+            assert table.cursor_row == 79 and table.scroll_y == table.max_scroll_y
+            assert screen.current is not None and screen.current.id == ids[0]  # the oldest
+            assert ids[0] in text_of(screen, "#history-detail")
+            assert rows(screen)[79][0] == "2025-03-01 09:00"
+            await pilot.press("home")
+            await pilot.pause()
+            assert table.cursor_row == 0 and table.scroll_y == 0
+            assert screen.current is not None and screen.current.id == ids[-1]
 
 
 def first_command(app: CoachApp) -> str:

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,16 +23,30 @@ from coach.audio.decode import check_audio_file
 from coach.audio.devices import load_sounddevice
 from coach.errors import CoachError
 
-if TYPE_CHECKING:
-    from coach.audio.recorder import Recorder
-
 CLOSE_TIMEOUT_S = 2.0  # how long stop() waits for PortAudio to release the microphone
+
+
+class Sink(Protocol):
+    """What a source feeds: the recorder's end of the queue (``Recorder`` is the real one).
+
+    Declared here rather than imported from recorder.py, so the sources need nothing above
+    them and the recorder's import of the sources is the only way between the two modules.
+    """
+
+    rate: int
+    channels: int
+    block_frames: int
+    done: threading.Event
+
+    def offer(self, block: np.ndarray, overflow: bool = False, wait: bool = False) -> bool: ...
+
+    def source_ended(self, natural: bool) -> None: ...
 
 
 class Source(Protocol):
     """Something that pushes int16 ``(frames, channels)`` blocks into a Recorder."""
 
-    def start(self, recorder: Recorder) -> None: ...
+    def start(self, recorder: Sink) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -47,7 +61,7 @@ class MicSource:
         self.block_s = block_s
         self.stream: Any = None
 
-    def start(self, recorder: Recorder) -> None:
+    def start(self, recorder: Sink) -> None:
         sd = load_sounddevice()
 
         def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
@@ -153,16 +167,16 @@ class _ThreadSource:
         self._thread: threading.Thread | None = None
         self.error: str | None = None
 
-    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+    def blocks(self, recorder: Sink) -> Iterator[np.ndarray]:
         raise NotImplementedError
 
-    def start(self, recorder: Recorder) -> None:
+    def start(self, recorder: Sink) -> None:
         self._thread = threading.Thread(
             target=self._run, args=(recorder,), name="coach-source", daemon=True
         )
         self._thread.start()
 
-    def _run(self, recorder: Recorder) -> None:
+    def _run(self, recorder: Sink) -> None:
         t0 = time.monotonic()
         sent = 0
         try:
@@ -182,7 +196,7 @@ class _ThreadSource:
             return
         self.ended(recorder)
 
-    def ended(self, recorder: Recorder) -> None:
+    def ended(self, recorder: Sink) -> None:
         recorder.source_ended(natural=True)
 
     def stop(self) -> None:
@@ -203,7 +217,7 @@ class FileSource(_ThreadSource):
         self.path = Path(path)
         check_audio_file(self.path)  # a bad file is named now, not reported as a dead stream
 
-    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+    def blocks(self, recorder: Sink) -> Iterator[np.ndarray]:
         frames = max(1, int(recorder.rate * self.block_s))
         return file_blocks(self.path, recorder.rate, recorder.channels, frames)
 
@@ -220,7 +234,7 @@ class StallingSource(FileSource):
         self.stall_after_s = stall_after_s
         self.then = then
 
-    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+    def blocks(self, recorder: Sink) -> Iterator[np.ndarray]:
         limit = int(self.stall_after_s * recorder.rate)
         sent = 0
         for block in super().blocks(recorder):
@@ -232,7 +246,7 @@ class StallingSource(FileSource):
             recorder.source_ended(natural=False)
         self._stop.wait()
 
-    def ended(self, recorder: Recorder) -> None:
+    def ended(self, recorder: Sink) -> None:
         pass
 
 
@@ -243,7 +257,7 @@ class SilenceSource(_ThreadSource):
         super().__init__(realtime, block_s)
         self.seconds = seconds
 
-    def blocks(self, recorder: Recorder) -> Iterator[np.ndarray]:
+    def blocks(self, recorder: Sink) -> Iterator[np.ndarray]:
         frames = max(1, int(recorder.rate * self.block_s))
         total = int(self.seconds * recorder.rate)
         for start in range(0, total, frames):

@@ -19,14 +19,25 @@ from typing import Any
 
 from coach.errors import CoachError
 
+# The table shows the latest attempts only: a long history would scroll its header, and the
+# attempt just practised, out of sight.
+DEFAULT_LIMIT = 50
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     history = subparsers.add_parser(
         "history", parents=[common], help="list past attempts, rebuild or delete them",
-        description="List past attempts (oldest first). 'coach history delete ID' removes one.",
+        description=f"List past attempts, oldest first: the table the latest {DEFAULT_LIMIT}, "
+        "JSON all of them (--all / --limit N to choose). "
+        "'coach history delete ID' removes one.",
     )
     history.add_argument("--prompt", metavar="ID", help="only attempts of this prompt")
     history.add_argument("--json", action="store_true", help="print JSON")
+    history.add_argument("--all", action="store_true", help="every attempt, however many")
+    history.add_argument(
+        "--limit", metavar="N", nargs="?", const="",  # no N: our one-line error, not argparse's
+        help=f"the latest N attempts (default: {DEFAULT_LIMIT} in the table, all in JSON)",
+    )
     history.add_argument(
         "--rebuild", action="store_true",
         help="recreate the database from the attempt folders (a damaged file is kept aside)",
@@ -100,10 +111,37 @@ def _table(rows: list[dict[str, Any]]) -> str:
     )
 
 
+def parse_limit(value: str | None, show_all: bool, as_json: bool) -> int | None:
+    """How many of the latest attempts to show (None: all), or a one-line error.
+
+    Checked here rather than by argparse so a bad value is one line, not a usage dump.
+    JSON is read by programs, which would silently miss rows, so it is complete by default.
+    """
+    if value is None:
+        return None if show_all or as_json else DEFAULT_LIMIT
+    if show_all:
+        raise CoachError("--all and --limit cannot be used together")
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        got = f"got '{value}'" if value else "e.g. --limit 20"
+        raise CoachError(f"--limit expects a whole number of 1 or more, {got}")
+    return limit
+
+
+def hidden_note(hidden: int, total: int) -> str:
+    """The line under a cut table: how many attempts are left out and how to see them."""
+    return (f"Latest {total - hidden:,} of {total:,} attempts shown, {hidden:,} older hidden: "
+            "--all shows every one, --limit N the latest N.")
+
+
 def run_history(args: argparse.Namespace) -> int:
     from coach.cli.common import open_context
     from coach.core.history import open_history, rebuild_index
 
+    limit = parse_limit(args.limit, args.all, args.json)
     ctx = open_context(args)
     if args.rebuild:
         count, moved = rebuild_index(ctx.home)
@@ -114,12 +152,17 @@ def run_history(args: argparse.Namespace) -> int:
     with open_history(ctx.home) as history:
         note_recovery(history)
         rows = history.list_attempts(args.prompt)
+    total = len(rows)
+    if limit is not None:
+        rows = rows[-limit:]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     elif not rows:
         print("No attempts yet." if not args.prompt else f"No attempts of '{args.prompt}' yet.")
     else:
         print(_table(rows))
+        if total > len(rows):
+            print(hidden_note(total - len(rows), total))
     return 0
 
 

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from coach.core import pitch as pitch_mod
 from coach.core.attempts import write_atomic
+from coach.core.comparison import compare, metrics_of
 from coach.core.model import Analysis, Prompt
 
 TEMPLATES_PACKAGE = "coach"
@@ -158,8 +159,6 @@ def render_report(
 
     ``follow_up_answers``: the answers given to follow-ups of this one, each ``{question,
     total, content, delivery, href}``, listed under the answer with their scores."""
-    from coach.core.progress import compare, metrics_of
-
     words = [_word_view(i, w) for i, w in enumerate(analysis.words)]
     comparison = compare(previous, analysis) if previous is not None else None
     context = {

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 from coach.errors import CoachError
 from coach.tui.dialogs.confirm import ConfirmDialog
 from coach.tui.logic import history
+from coach.tui.widgets.table import RowTable
 from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("past attempts")
         yield Static("Reading past attempts…", id="history-status")
-        yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-detail")
         yield Footer()
 

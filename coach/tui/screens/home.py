@@ -16,6 +16,7 @@ from coach.core.doctor import HINT as DOCTOR_HINT
 from coach.core.model import LEVELS, PILLARS, Prompt
 from coach.tui.logic import browse
 from coach.tui.messages import DueLoaded, PreflightChecked
+from coach.tui.widgets.table import RowTable
 from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class HomeScreen(Screen[None]):
             yield Select([(p, p) for p in PILLARS], prompt="any pillar", id="pillar")
             yield Select([(lvl, lvl) for lvl in LEVELS], prompt="any level", id="level")
         yield Static("Checking the microphone…", id="mic-status")
-        yield DataTable(id="prompts", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="prompts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
         yield Footer()
 

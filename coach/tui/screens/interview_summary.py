@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from coach.core.report import format_number
+from coach.tui.widgets.table import RowTable
 from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -59,9 +60,9 @@ class InterviewSummaryScreen(Screen[None]):
             yield Static(Text.assemble(("Per question", "bold"),
                                        ("   Enter reviews the highlighted answer", "dim")),
                          classes="section")
-            yield DataTable(id="summary-questions", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="summary-questions", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Per pillar", style="bold"), classes="section")
-            yield DataTable(id="summary-pillars", cursor_type="none")
+            yield RowTable(id="summary-pillars", cursor_type="none")
             yield Static(self.gaps_text(), id="summary-gaps")
             yield Static(self.next_text(), id="summary-next")
             yield Static(Text(f"Summary page: {self.path}", style="dim"), id="summary-path")
