@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from coach.core.analysis import analyze
 from coach.core.attempts import (
+    TRANSCRIPT_FILE,
     Attempt,
     find_attempt,
     load_attempt,
     new_attempt,
     read_analysis,
+    read_transcript,
     update_attempt,
     write_analysis,
     write_atomic,
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
     from coach.cli.common import Context
     from coach.transcribe.whisper import Transcriber
 
-TRANSCRIPT_FILE = "transcript.json"
 Progress = Callable[[float, str], None]
 
 
@@ -81,11 +82,8 @@ def save_transcript(attempt: Attempt, transcript: Transcript) -> None:
 
 
 def load_transcript(attempt: Attempt) -> Transcript | None:
-    try:
-        data = json.loads((attempt.path / TRANSCRIPT_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return Transcript.from_dict(data)
+    """The saved transcript, or None when it is missing or damaged."""
+    return read_transcript(attempt)
 
 
 def _previous(ctx: Context, attempt: Attempt) -> tuple[Analysis | None, str | None]:

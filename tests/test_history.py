@@ -358,14 +358,19 @@ def test_damaged_pages_inside_a_real_database_are_detected(coach_home):
     assert count == 30 and moved is not None
 
 
-def test_rebuild_skips_attempt_folders_it_cannot_read(coach_home):
+def test_rebuild_lists_an_attempt_folder_it_cannot_read_as_damaged(coach_home):
+    # It used to be skipped, so one bad file made an attempt vanish from the history.
     good = make_attempt(coach_home)
     broken = make_attempt(coach_home)
     (broken.path / "attempt.json").write_text("{ not json", encoding="utf-8")
     count, _ = rebuild_index(coach_home)
-    assert count == 1
+    assert count == 2
     with open_history(coach_home) as history:
-        assert [r["id"] for r in history.list_attempts()] == [good.id]
+        rows = {r["id"]: r for r in history.list_attempts()}
+    assert rows[good.id]["state"] == "analysed"
+    assert rows[broken.id]["state"] == "damaged"
+    assert rows[broken.id]["error"].startswith("attempt.json is not valid JSON")
+    assert rows[broken.id]["score"] == 70.0  # its analysis.json is whole
 
 
 def test_dashboard_rows_carry_titles_pillars_metrics_and_relative_report_links(coach_home):

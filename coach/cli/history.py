@@ -147,7 +147,10 @@ def run_history(args: argparse.Namespace) -> int:
         count, moved = rebuild_index(ctx.home)
         if moved:
             print(f"The damaged database was moved aside to {moved}.")
-        print(f"Rebuilt the history from the attempt folders: {count} attempt(s).")
+        with open_history(ctx.home) as history:
+            damaged = warn_damaged(history.list_attempts())
+        print(f"Rebuilt the history from the attempt folders: {count} attempt(s)"
+              + (f", {damaged} of them damaged (listed as such)." if damaged else "."))
         return 0
     with open_history(ctx.home) as history:
         note_recovery(history)
@@ -155,6 +158,7 @@ def run_history(args: argparse.Namespace) -> int:
     total = len(rows)
     if limit is not None:
         rows = rows[-limit:]
+    warn_damaged(rows)  # the ones shown
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     elif not rows:
@@ -164,6 +168,18 @@ def run_history(args: argparse.Namespace) -> int:
         if total > len(rows):
             print(hidden_note(total - len(rows), total))
     return 0
+
+
+def warn_damaged(rows: list[dict[str, Any]]) -> int:
+    """Say once per damaged attempt what is damaged in it (its row's error names the file);
+    returns how many there are."""
+    from coach.cli.common import warn
+    from coach.core.attempts import DAMAGED
+
+    damaged = [row for row in rows if row["state"] == DAMAGED]
+    for row in damaged:
+        warn(f"attempt {row['id']} is damaged: {row['error']}")
+    return len(damaged)
 
 
 def note_recovery(history: Any) -> None:

@@ -193,6 +193,11 @@ def run_replay(args: argparse.Namespace) -> int:
         attempt = find_attempt(ctx.home, args.attempt)
     except FileNotFoundError:
         raise CoachError(f"no attempt '{args.attempt}' (see 'coach history')") from None
+    if attempt.damage:
+        warn(f"attempt {attempt.id} is damaged: {attempt.damage_text}")
+    if not attempt.recording_path.is_file():
+        raise CoachError(f"attempt {attempt.id} has no recording to replay "
+                         f"({attempt.recording_path.name} is missing)")
     problem = output_preflight(args.device)
     if problem:
         raise CoachError(problem)

@@ -4,6 +4,12 @@ Each attempt is a folder ``<home>/attempts/<id>/`` holding ``attempt.json`` (who
 the recording, ``analysis.json`` and ``report.html``. The SQLite history is an index over these
 folders and can always be rebuilt from them, so a folder is written before the index is told.
 Every file is written atomically (temp file, fsync, rename) with user-only permissions.
+
+Reading is tolerant, because one damaged file must never hide an attempt: ``load_attempt``
+returns an attempt for every folder, whatever is missing, empty, garbage or wrong-shaped in its
+``attempt.json``, ``analysis.json`` or ``transcript.json``; what is wrong is in its ``damage``
+(file name -> why, naming the file once), and its recording stays there to replay or analyse
+again. Readers show such an attempt as "damaged" instead of skipping it or raising.
 """
 
 from __future__ import annotations
@@ -12,19 +18,24 @@ import json
 import os
 import re
 import tempfile
+import types
+import typing
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coach.core.model import Analysis, Transcript
 from coach.paths import attempts_dir
 
 ATTEMPT_FILE = "attempt.json"
 ANALYSIS_FILE = "analysis.json"
 REPORT_FILE = "report.html"
 RECORDING_FILE = "recording.wav"
+TRANSCRIPT_FILE = "transcript.json"
 
 STATES = ("recording", "analysing", "analysed", "recovered", "failed")
+DAMAGED = "damaged"  # shown instead of the state when a file of the attempt is damaged
 
 
 def now_iso() -> str:
@@ -68,6 +79,8 @@ class Attempt:
     dropped_blocks: int = 0
     recording_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    # What is damaged in the folder, file name -> why (never written to attempt.json).
+    damage: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def path(self) -> Path:
@@ -86,9 +99,20 @@ class Attempt:
     def report_path(self) -> Path:
         return self.path / REPORT_FILE
 
+    @property
+    def shown_state(self) -> str:
+        """The state a list shows: "damaged" when a file of the attempt is."""
+        return DAMAGED if self.damage else self.state
+
+    @property
+    def damage_text(self) -> str:
+        """What is damaged, one clause per file, each naming its file once."""
+        return "; ".join(self.damage.values())
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("folder")
+        data.pop("damage")
         return data
 
 
@@ -116,40 +140,195 @@ def new_attempt(home: Path, prompt_id: str | None, **fields: Any) -> Attempt:
 
 
 def save_attempt(attempt: Attempt) -> Attempt:
-    write_atomic(attempt.path / ATTEMPT_FILE, json.dumps(attempt.to_dict(), indent=2))
-    return attempt
+    """Write ``attempt.json``. A damaged one is first kept beside it as ``attempt.json.damaged``
+    (nothing is thrown away), and the attempt returned says what is still damaged."""
+    path = attempt.path / ATTEMPT_FILE
+    if ATTEMPT_FILE in attempt.damage and path.exists():
+        kept = path.with_name(ATTEMPT_FILE + ".damaged")
+        if not kept.exists():
+            os.replace(path, kept)
+    write_atomic(path, json.dumps(attempt.to_dict(), indent=2))
+    return load_attempt(attempt.path) if attempt.damage else attempt
 
 
 def update_attempt(attempt: Attempt, **changes: Any) -> Attempt:
     return save_attempt(replace(attempt, **changes))
 
 
+def _what(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return "a number" if isinstance(value, int | float) else type(value).__name__
+
+
+def read_json_object(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The JSON object in ``path``, as ``(data, None)``; ``(None, None)`` when there is no such
+    file; ``(None, why)`` when it is there but unusable, ``why`` naming the file once."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"{name} cannot be read ({exc.strerror or type(exc).__name__})"
+    if not raw.strip():
+        return None, f"{name} is empty"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, f"{name} is garbage (not text)"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"{name} is not valid JSON ({exc.msg}, line {exc.lineno})"
+    except (ValueError, RecursionError):
+        return None, f"{name} is not valid JSON"
+    if not isinstance(data, dict):
+        return None, f"{name} holds {_what(data)}, not an object"
+    return data, None
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a value read from JSON has the type of an Attempt field (``str | None``, ...)."""
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for option in options:
+        kind = typing.get_origin(option) or option
+        if option is type(None):
+            if value is None:
+                return True
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(kind, type) and isinstance(value, int | float if kind is float else kind):
+            return True
+    return False
+
+
+FIELD_TYPES = {
+    name: hint for name, hint in typing.get_type_hints(Attempt).items()
+    if name not in ("folder", "damage")
+}
+REQUIRED = ("id", "started_at", "state")
+
+
+def _attempt_fields(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The usable fields of an ``attempt.json`` and what is wrong with the rest, if anything."""
+    fields = {k: v for k, v in data.items() if k in FIELD_TYPES and _fits(v, FIELD_TYPES[k])}
+    if "state" in fields and fields["state"] not in STATES:
+        fields.pop("state")
+    if "started_at" in fields:
+        try:
+            datetime.fromisoformat(fields["started_at"])
+        except ValueError:
+            fields.pop("started_at")
+    wrong = [k for k in FIELD_TYPES if k in data and k not in fields]
+    missing = [k for k in REQUIRED if k not in data]
+    problems = []
+    if wrong:
+        problems.append(f"wrong values for {', '.join(wrong)}")
+    if missing:
+        problems.append(f"no {', '.join(missing)}")
+    return fields, (f"{ATTEMPT_FILE} has {' and '.join(problems)}" if problems else None)
+
+
+def _started_at_of(folder: Path) -> str:
+    """When an attempt whose ``attempt.json`` lost it started: its folder's name says it to the
+    second (``new_attempt`` names folders after the local time), else the folder's mtime."""
+    try:
+        local = datetime.strptime(folder.name[:15], "%Y%m%d-%H%M%S").astimezone()
+    except ValueError:
+        local = datetime.fromtimestamp(folder.stat().st_mtime).astimezone()
+    return local.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _recording_of(folder: Path) -> str:
+    """The recording's file name in a folder whose ``attempt.json`` lost it."""
+    found = sorted(p.name for p in folder.glob("recording.*") if p.is_file())
+    return found[0] if found else RECORDING_FILE
+
+
+def _check_analysis(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """``analysis.json`` as a dict if it holds an analysis the review can show."""
+    data, why = read_json_object(path)
+    if data is None:
+        return None, why
+    try:
+        Analysis.from_dict(data)
+        if not all(isinstance(w, dict) and "text" in w for w in data.get("words") or []):
+            raise ValueError("words")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None, f"{ANALYSIS_FILE} does not hold an analysis"
+    return data, None
+
+
+def _check_transcript(path: Path) -> tuple[Transcript | None, str | None]:
+    data, why = read_json_object(path)
+    if data is None:
+        return None, why
+    try:
+        return Transcript.from_dict(data), None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None, f"{TRANSCRIPT_FILE} does not hold a transcript"
+
+
 def load_attempt(folder: Path) -> Attempt:
-    """Read ``attempt.json`` from an attempt folder (raises OSError/ValueError if unreadable)."""
-    data = json.loads((folder / ATTEMPT_FILE).read_text(encoding="utf-8"))
-    known = {f for f in Attempt.__dataclass_fields__ if f != "folder"}
-    return Attempt(folder=str(folder), **{k: v for k, v in data.items() if k in known})
+    """The attempt in ``folder``, whatever is damaged in it (see the module docstring).
+
+    Raises FileNotFoundError only when the folder itself is not there. Fields ``attempt.json``
+    lost are taken from what is left: the id from the folder's name, the start from that name
+    or its mtime, the prompt from ``analysis.json``, the recording from the files.
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(folder)
+    data, why = read_json_object(folder / ATTEMPT_FILE)
+    if data is None and why is None:
+        why = f"{ATTEMPT_FILE} is missing"
+    fields, wrong = _attempt_fields(data or {})
+    damage = {ATTEMPT_FILE: why or wrong} if why or wrong else {}
+    analysis, analysis_why = _check_analysis(folder / ANALYSIS_FILE)
+    if damage:
+        guessed_prompt = (analysis or {}).get("prompt_id")
+        fields = {
+            "id": folder.name,
+            "started_at": _started_at_of(folder),
+            "state": "analysed" if analysis is not None else "failed",
+            "recording": _recording_of(folder),
+            "prompt_id": guessed_prompt if isinstance(guessed_prompt, str) else None,
+            **fields,
+        }
+    if fields.get("state") == "analysed" and analysis is None and analysis_why is None:
+        analysis_why = f"{ANALYSIS_FILE} is missing"
+    if analysis_why:
+        damage[ANALYSIS_FILE] = analysis_why
+    _transcript, transcript_why = _check_transcript(folder / TRANSCRIPT_FILE)
+    if transcript_why:
+        damage[TRANSCRIPT_FILE] = transcript_why
+    return Attempt(folder=str(folder), damage=damage, **fields)
 
 
 def find_attempt(home: Path, attempt_id: str) -> Attempt:
     """The attempt with this id (or a folder path); raises FileNotFoundError if none."""
     candidate = Path(attempt_id)
-    folder = candidate if (candidate / ATTEMPT_FILE).is_file() else attempts_dir(home) / attempt_id
-    if not (folder / ATTEMPT_FILE).is_file():
-        raise FileNotFoundError(attempt_id)
-    return load_attempt(folder)
+    if (candidate / ATTEMPT_FILE).is_file():
+        return load_attempt(candidate)
+    if not attempt_id or attempt_id.startswith(".") or candidate.name != attempt_id:
+        raise FileNotFoundError(attempt_id)  # an id is a folder's name, never a way out
+    return load_attempt(attempts_dir(home) / attempt_id)
 
 
 def iter_attempts(home: Path) -> list[Attempt]:
-    """Every readable attempt folder, oldest first; unreadable ones are skipped."""
+    """Every attempt folder, oldest first, damaged ones included (see ``load_attempt``)."""
     root = attempts_dir(home)
     if not root.is_dir():
         return []
     found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         try:
             found.append(load_attempt(folder))
-        except (OSError, ValueError, TypeError):
+        except OSError:  # deleted meanwhile
             continue
     return found
 
@@ -159,10 +338,14 @@ def write_analysis(attempt: Attempt, analysis_dict: dict[str, Any]) -> None:
 
 
 def read_analysis(attempt: Attempt) -> dict[str, Any] | None:
-    try:
-        return json.loads(attempt.analysis_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    """The attempt's analysis, or None if it has none or it is damaged (``load_attempt`` says
+    which)."""
+    return _check_analysis(attempt.analysis_path)[0]
+
+
+def read_transcript(attempt: Attempt) -> Transcript | None:
+    """The attempt's saved transcript, or None if it has none or it is damaged."""
+    return _check_transcript(attempt.path / TRANSCRIPT_FILE)[0]
 
 
 def follow_ups_of(home: Path, attempt_id: str) -> list[Attempt]:

@@ -164,6 +164,14 @@ def _num(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def analysis_metrics(analysis: dict[str, Any] | None) -> dict[str, Any]:
     """The flat metrics stored per attempt, taken from an ``analysis.json`` dict.
 
@@ -172,28 +180,29 @@ def analysis_metrics(analysis: dict[str, Any] | None) -> dict[str, Any]:
     """
     metrics: dict[str, Any] = {name: None for name in METRIC_COLUMNS}
     metrics["no_speech"] = 0
-    if not analysis:
+    if not isinstance(analysis, dict) or not analysis:
         return metrics
     duration = _num(analysis.get("duration_s"))
     speech = _num(analysis.get("speech_s"))
-    fillers = analysis.get("fillers") or []
-    stats = (analysis.get("extra") or {}).get("filler_stats") or {}
-    count = int(stats.get("count", len(fillers)))
+    fillers = [f for f in _list(analysis.get("fillers")) if isinstance(f, dict)]
+    stats = _obj(_obj(analysis.get("extra")).get("filler_stats"))
+    counted = _num(stats.get("count"))
+    count = int(counted) if counted is not None else len(fillers)
     per_min = _num(stats.get("per_min"))
     minutes = count / per_min if count and per_min else (speech or duration or 0.0) / 60.0
     hesitations = stats.get("hesitations")
     discourse = stats.get("discourse")
-    if hesitations is None:
+    if _num(hesitations) is None:
         hesitations = sum(1 for f in fillers if f.get("kind") == "hesitation")
-    if discourse is None:
+    if _num(discourse) is None:
         discourse = sum(1 for f in fillers if f.get("kind") == "discourse")
 
     def rate(n: float) -> float | None:
         return round(n / minutes, 3) if minutes > 0 else None
 
-    reasoning = analysis.get("reasoning") or {}
+    reasoning = _obj(analysis.get("reasoning"))
     coverage = analysis.get("coverage")
-    score = analysis.get("score") or {}
+    score = _obj(analysis.get("score"))
     metrics.update(
         duration_s=duration,
         speech_s=speech,
@@ -202,12 +211,12 @@ def analysis_metrics(analysis: dict[str, Any] | None) -> dict[str, Any]:
         fillers_per_min=per_min if per_min is not None else rate(count),
         hesitations_per_min=rate(int(hesitations)),
         discourse_per_min=rate(int(discourse)),
-        reasoning_count=reasoning.get("count"),
+        reasoning_count=int(n) if (n := _num(reasoning.get("count"))) is not None else None,
         reasoning_per_min=_num(reasoning.get("per_min")),
         coverage=_num(coverage.get("ratio")) if isinstance(coverage, dict) else None,
         score=_num(score.get("total")),
-        verdict=score.get("verdict"),
-        pauses=len(analysis.get("pauses") or []),
+        verdict=score.get("verdict") if isinstance(score.get("verdict"), str) else None,
+        pauses=len(_list(analysis.get("pauses"))),
         no_speech=int(bool(analysis.get("no_speech"))),
         content=_num(score.get("content")),
         delivery=_num(score.get("delivery")),
@@ -394,13 +403,13 @@ class History:
         report: str | None = None
         if attempt.report_path.is_file():
             report = str(attempt.report_path)
-        elif (analysis or {}).get("report"):
+        elif isinstance((analysis or {}).get("report"), str) and analysis["report"]:
             report = str(attempt.path / Path(analysis["report"]))  # an absolute one stays as is
         return {
             "id": attempt.id,
             "prompt_id": attempt.prompt_id,
             "started_at": attempt.started_at,
-            "state": attempt.state,
+            "state": attempt.shown_state,
             "source": attempt.source,
             "folder": str(attempt.path),
             "recording_path": str(attempt.recording_path),
@@ -412,7 +421,7 @@ class History:
             "rating": attempt.rating.lower() if attempt.rating else None,
             "rated_at": (attempt.extra or {}).get("rated_at"),
             "self_rating": attempt.self_rating.lower() if attempt.self_rating else None,
-            "error": attempt.error,
+            "error": "; ".join(filter(None, (attempt.damage_text, attempt.error))) or None,
         }
 
     def _upsert(self, conn: sqlite3.Connection, row: dict[str, Any]) -> None:
@@ -678,7 +687,9 @@ def open_history(home: Path) -> History:
 
     A missing database (deleted, or a first start next to old attempt folders) is rebuilt
     from the folders at once; ``history.recovered`` says how many attempts came back, so a
-    caller can tell the user. A damaged one raises ``HistoryCorrupt`` (see ``rebuild_index``).
+    caller can tell the user. If that rebuild fails, the new file is removed again: left
+    there empty, it would hide every older attempt from then on. A damaged one raises
+    ``HistoryCorrupt`` (see ``rebuild_index``).
     """
     history = History(database_path(home))
     root = attempts_dir(home)
@@ -687,6 +698,9 @@ def open_history(home: Path) -> History:
             history.recovered = history.rebuild(home)
         except BaseException:
             history.close()
+            for suffix in ("", "-wal", "-shm"):
+                with suppress(OSError):
+                    Path(f"{database_path(home)}{suffix}").unlink()
             raise
     return history
 
