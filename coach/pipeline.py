@@ -22,6 +22,7 @@ from coach.core.attempts import (
     TRANSCRIPT_FILE,
     Attempt,
     find_attempt,
+    keep_damaged,
     load_attempt,
     new_attempt,
     read_analysis,
@@ -78,6 +79,7 @@ def import_recording(
 
 def save_transcript(attempt: Attempt, transcript: Transcript) -> None:
     """Keep the raw transcript so a correction re-runs the analysis without the model."""
+    keep_damaged(attempt, TRANSCRIPT_FILE)
     write_atomic(attempt.path / TRANSCRIPT_FILE, json.dumps(transcript.to_dict(), indent=1))
 
 

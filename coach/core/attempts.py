@@ -139,15 +139,20 @@ def new_attempt(home: Path, prompt_id: str | None, **fields: Any) -> Attempt:
     raise RuntimeError(f"could not create an attempt folder under {root}")
 
 
+def keep_damaged(attempt: Attempt, name: str) -> None:
+    """Before a damaged file of the attempt is written afresh, keep it beside as
+    ``NAME.damaged`` (the first one kept stays): a repair never throws anything away."""
+    path = attempt.path / name
+    kept = path.with_name(name + ".damaged")
+    if name in attempt.damage and path.is_file() and not kept.exists():
+        os.replace(path, kept)
+
+
 def save_attempt(attempt: Attempt) -> Attempt:
-    """Write ``attempt.json``. A damaged one is first kept beside it as ``attempt.json.damaged``
-    (nothing is thrown away), and the attempt returned says what is still damaged."""
-    path = attempt.path / ATTEMPT_FILE
-    if ATTEMPT_FILE in attempt.damage and path.exists():
-        kept = path.with_name(ATTEMPT_FILE + ".damaged")
-        if not kept.exists():
-            os.replace(path, kept)
-    write_atomic(path, json.dumps(attempt.to_dict(), indent=2))
+    """Write ``attempt.json`` (a damaged one is kept aside first); the attempt returned says
+    what is still damaged in its folder."""
+    keep_damaged(attempt, ATTEMPT_FILE)
+    write_atomic(attempt.path / ATTEMPT_FILE, json.dumps(attempt.to_dict(), indent=2))
     return load_attempt(attempt.path) if attempt.damage else attempt
 
 
@@ -334,6 +339,7 @@ def iter_attempts(home: Path) -> list[Attempt]:
 
 
 def write_analysis(attempt: Attempt, analysis_dict: dict[str, Any]) -> None:
+    keep_damaged(attempt, ANALYSIS_FILE)
     write_atomic(attempt.analysis_path, json.dumps(analysis_dict, indent=2, ensure_ascii=False))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from coach.core.attempts import Attempt, iter_attempts, read_analysis
+from coach.core.attempts import ANALYSIS_FILE, Attempt, iter_attempts, read_analysis
 from coach.core.history import NO_SPEECH
 from coach.core.model import Analysis, Prompt
 from coach.errors import CoachError
@@ -49,8 +49,8 @@ class PastAttempt:
 
     @property
     def analysed(self) -> bool:
-        """It has an analysis, so the review screen can show it."""
-        return self.attempt.analysis_path.is_file()
+        """It has an analysis that can be read, so the review screen can show it."""
+        return ANALYSIS_FILE not in self.attempt.damage and self.attempt.analysis_path.is_file()
 
     @property
     def busy(self) -> bool:
@@ -64,10 +64,12 @@ class PastAttempt:
 
     @property
     def can_analyse(self) -> bool:
-        """A failed or recovered take whose recording is still there can be analysed again."""
+        """A failed, recovered or damaged take whose recording is still there can be analysed
+        again (a damaged one's analysis is then written afresh)."""
         return (
             not self.analysed
-            and self.attempt.state in ANALYSABLE
+            and (self.attempt.state in ANALYSABLE or bool(self.attempt.damage))
+            and not self.busy
             and self.attempt.recording_path.is_file()
         )
 
@@ -78,6 +80,10 @@ class Listing:
 
     attempts: list[PastAttempt]
     problem: str | None = None
+
+    @property
+    def damaged(self) -> int:
+        return sum(1 for past in self.attempts if past.attempt.damage)
 
 
 def _indexed_rows(home: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
@@ -97,8 +103,9 @@ def _indexed_rows(home: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
 
 def _metrics(attempt: Attempt, row: dict[str, Any] | None) -> dict[str, Any]:
     """Metrics from the database row, else from the folder's analysis.json (same function
-    the database uses, so both give the same numbers)."""
-    if row is None:
+    the database uses, so both give the same numbers). A damaged attempt's come from its
+    folder: the row may predate the damage."""
+    if row is None or attempt.damage:
         from coach.core.history import analysis_metrics
 
         row = analysis_metrics(read_analysis(attempt))
@@ -141,7 +148,7 @@ def cells(past: PastAttempt) -> tuple[str, ...]:
     return (
         local_time(past.attempt.started_at),
         past.title,
-        past.attempt.state,
+        past.attempt.shown_state,
         "-" if past.duration_s is None else clock(past.duration_s),
         NO_SPEECH if past.no_speech else _number(past.score, ".0f"),
         "-" if past.no_speech else _number(past.fillers_per_min, ".1f"),
@@ -155,6 +162,8 @@ def describe(past: PastAttempt) -> str:
     parts = [attempt.id]
     if attempt.follow_up_question:
         parts.append(f"follow-up: {attempt.follow_up_question}")
+    if attempt.damage:
+        parts.append(f"damaged: {attempt.damage_text}")
     if attempt.error:
         parts.append(f"error: {attempt.error}")
     if past.no_speech:
@@ -175,6 +184,8 @@ def unavailable(past: PastAttempt) -> str:
     attempt = past.attempt
     if past.busy:
         return f"This attempt is still {attempt.state}; open it when that has finished."
+    if attempt.damage and not attempt.recording_path.is_file():
+        return f"This attempt is damaged ({attempt.damage_text}) and its recording is gone."
     if attempt.state in ANALYSABLE and not attempt.recording_path.is_file():
         return f"This attempt has no analysis and its recording is gone ({attempt.state})."
     return f"This attempt has no analysis to review (it is {attempt.state})."
@@ -182,13 +193,10 @@ def unavailable(past: PastAttempt) -> str:
 
 def open_analysis(ctx: Context, past: PastAttempt) -> tuple[Attempt, Analysis, Prompt | None]:
     """What the review screen needs for an analysed attempt (CoachError if it is unreadable)."""
-    data = read_analysis(past.attempt)
+    data = read_analysis(past.attempt)  # None if it became unreadable since the list was read
     if data is None:
-        raise CoachError(f"the analysis of {past.id} cannot be read")
-    try:
-        analysis = Analysis.from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CoachError(f"the analysis of {past.id} is damaged ({exc})") from exc
+        raise CoachError(f"the analysis of {past.id} cannot be read; analyse it again")
+    analysis = Analysis.from_dict(data)  # read_analysis checked it does
     return past.attempt, analysis, prompt_of(ctx, past)
 
 

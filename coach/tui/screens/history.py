@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 COLUMNS = ("When", "Prompt", "State", "Duration", "Score", "Fillers/min", "Follow-up")
 STATE_STYLE = {
     "analysed": "green", "recovered": "yellow", "failed": "bold red",
-    "recording": "cyan", "analysing": "cyan",
+    "recording": "cyan", "analysing": "cyan", "damaged": "bold magenta",
 }
 EMPTY = (
     "No attempts yet. Pick a prompt on the home screen and answer it aloud, "
@@ -89,7 +89,11 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def load(self) -> None:
-        self.post_message(HistoryLoaded(history.load(self.app.ctx)))
+        try:
+            listing = history.load(self.app.ctx)
+        except Exception as exc:  # say it, never leave "Reading past attempts…" up for good
+            listing = history.Listing([], f"could not read the past attempts ({exc})")
+        self.post_message(HistoryLoaded(listing))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         table = self.query_one("#attempts", DataTable)
@@ -103,19 +107,22 @@ class HistoryScreen(Screen[None]):
         ids = [past.id for past in self.attempts]
         if ids:  # the same attempt as before, or the one that took a deleted one's place
             table.move_cursor(row=ids.index(keep) if keep in ids else min(index, len(ids) - 1))
-        self.show_status(message.listing.problem)
+        self.show_status(message.listing.problem, message.listing.damaged)
         self.show_detail()
 
-    def show_status(self, problem: str | None) -> None:
+    def show_status(self, problem: str | None, damaged: int = 0) -> None:
         status = self.query_one("#history-status", Static)
-        status.set_class(problem is not None, "-problem")
+        status.set_class(problem is not None or damaged > 0, "-problem")
         count = len(self.attempts)
         if problem is not None:
             status.update(Text.assemble(("History database: ", "bold"), problem))
         elif count == 0:
             status.update(EMPTY)
         else:
-            status.update(f"{count} attempt{'s' if count != 1 else ''}, newest first")
+            line = f"{count} attempt{'s' if count != 1 else ''}, newest first"
+            if damaged:
+                line += f"; {damaged} damaged (what is damaged shows under the list)"
+            status.update(line)
 
     @property
     def current(self) -> history.PastAttempt | None:
