@@ -263,3 +263,83 @@ def test_history_json_keeps_stdout_clean_and_carries_the_reason(coach_home: Path
     assert [r["state"] for r in rows] == ["analysed", "damaged", "analysed"]
     assert rows[1]["error"] == "transcript.json is empty"
     assert os.path.basename(rows[1]["folder"]) == attempts[1].id
+
+
+# ---------------------------------------------------------------------------- the app
+
+
+async def test_the_app_lists_damaged_attempts_and_says_what_is_damaged(coach_home: Path) -> None:
+    from tests import test_tui_history as ui
+
+    ctx = make_ctx(coach_home)
+    first, _free, follow = ui.three_attempts(ctx)
+    damage(first.path, "attempt.json", b"[]")
+    damage(follow.path, "analysis.json", GARBAGE)
+    for suffix in ("", "-wal", "-shm"):  # and no database either
+        Path(f"{database_path(coach_home)}{suffix}").unlink(missing_ok=True)
+    async with ui.app_for(ctx).run_test(size=ui.SIZE) as pilot:
+        screen = await ui.open_history(pilot.app, pilot)
+        shown = ui.rows(screen)
+        assert [row[2] for row in shown] == ["damaged", "analysed", "damaged"]  # newest first
+        assert shown[2][4].isdigit()  # its analysis.json is whole: its score is shown
+        assert shown[0][4] == "-"  # its analysis is garbage: no number pretends otherwise
+        assert "3 attempts, newest first; 2 damaged" in ui.text_of(screen, "#history-status")
+        detail = ui.text_of(screen, "#history-detail")
+        assert "damaged: analysis.json is garbage (not text)" in detail
+        assert detail.count("analysis.json") == 1
+        await pilot.press("enter")  # no analysis to review and no recording to analyse
+        assert pilot.app.screen is screen
+        await pilot.press("down", "down")
+        detail = ui.text_of(screen, "#history-detail")
+        assert "damaged: attempt.json holds a list, not an object" in detail
+        assert "Enter reviews it" in detail
+        await pilot.press("enter")
+        await ui.wait_for(pilot, lambda: ui.reviewing(pilot.app), 10)
+        assert pilot.app.screen.attempt.id == first.id
+
+
+async def test_the_app_history_says_a_reading_failure_instead_of_hanging(
+    coach_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.tui.logic import history as logic
+    from tests import test_tui_history as ui
+
+    ctx = make_ctx(coach_home)
+    ui.three_attempts(ctx)
+
+    def broken(ctx: object) -> logic.Listing:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(logic, "load", broken)
+    async with ui.app_for(ctx).run_test(size=ui.SIZE) as pilot:
+        screen = await ui.open_history(pilot.app, pilot)
+        status = ui.text_of(screen, "#history-status")
+        assert "could not read the past attempts (the disk went away)" in status
+        assert "Reading" not in status
+
+
+@pytest.mark.slow
+async def test_the_app_analyses_a_damaged_attempt_again_from_its_recording(
+    coach_home: Path, shared_audio: Path, transcriber
+) -> None:
+    from coach.tui.app import CoachApp
+    from tests import test_tui_history as ui
+
+    ctx = make_ctx(coach_home)
+    attempt = ui.failed_attempt(ctx, "2025-03-02T08:00:00+00:00", shared_audio / "jfk.flac")
+    damage(attempt.path, "attempt.json", GARBAGE)
+    app = CoachApp(ctx, transcriber_factory=lambda c: transcriber, preflight=lambda c: None)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await ui.open_history(app, pilot)
+        assert ui.rows(screen)[0][2] == "damaged"
+        detail = ui.text_of(screen, "#history-detail")
+        assert "attempt.json is garbage (not text)" in detail
+        assert "Enter analyses its recording" in detail
+        await pilot.press("enter")
+        await ui.wait_for(pilot, lambda: ui.reviewing(app), 60)
+        assert app.screen.attempt.id == attempt.id
+        assert "country" in app.screen.analysis.transcript
+        await pilot.press("escape")
+        await ui.wait_for(pilot, lambda: ui.rows(screen)[0][2] == "analysed", 10)
+    assert (attempt.path / "attempt.json.damaged").read_bytes() == GARBAGE
+    assert load_attempt(attempt.path).damage == {}
