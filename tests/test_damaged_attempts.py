@@ -265,6 +265,20 @@ def test_history_json_keeps_stdout_clean_and_carries_the_reason(coach_home: Path
     assert os.path.basename(rows[1]["folder"]) == attempts[1].id
 
 
+def test_doctor_counts_the_damaged_attempts_and_changes_nothing(coach_home: Path) -> None:
+    broken = home_with_a_damaged_attempt(coach_home, "attempt.json", GARBAGE)[1]
+    rebuild_index(coach_home)
+    files = [broken.path / "attempt.json", database_path(coach_home)]
+    before = [f.read_bytes() for f in files]
+    result = coach("doctor", "--skip", "audio", "--skip", "voice", "--skip", "model")
+    assert result.returncode == 0, result.stdout
+    [line] = [ln for ln in result.stdout.splitlines() if "  history  " in ln]
+    assert line.startswith("WARN") and "3 attempt(s), 1 damaged" in line
+    assert "'coach history' says what is damaged" in line
+    assert [f.read_bytes() for f in files] == before
+    assert not (broken.path / "attempt.json.damaged").exists()
+
+
 # ---------------------------------------------------------------------------- the app
 
 

@@ -186,8 +186,9 @@ def check_history(home: Path) -> Check:
             return Check("history", FAIL, f"{path} is damaged (quick_check: {problems[0]})",
                          rebuild, {"schema": version, "quick_check": problems})
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        rows = conn.execute("SELECT count(*) FROM attempts").fetchone()[0] \
-            if "attempts" in tables else 0
+        rows, damaged = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE state = 'damaged') FROM attempts"
+        ).fetchone() if "attempts" in tables else (0, 0)
     except sqlite3.DatabaseError as exc:
         return Check("history", FAIL, f"{path} is damaged ({exc})", rebuild)
     finally:
@@ -197,8 +198,13 @@ def check_history(home: Path) -> Check:
                      f"chmod u+w {path}", {"schema": version})
     schema = f"schema {version} (current)" if version == known else \
         f"schema {version} (upgraded to {known} at the next start)"
-    return Check("history", OK, f"{path.name}: quick_check ok, {schema}, {rows} attempt(s)",
-                 details={"schema": version, "attempts": rows})
+    summary = f"{path.name}: quick_check ok, {schema}, {rows} attempt(s)"
+    details = {"schema": version, "attempts": rows, "damaged": damaged}
+    if damaged:
+        return Check("history", WARN, f"{summary}, {damaged} damaged",
+                     "'coach history' says what is damaged in each; their recordings can be "
+                     "analysed again", details)
+    return Check("history", OK, summary, details=details)
 
 
 # ---------------------------------------------------------------------- prompts and stories
