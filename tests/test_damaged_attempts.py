@@ -357,3 +357,14 @@ async def test_the_app_analyses_a_damaged_attempt_again_from_its_recording(
         await ui.wait_for(pilot, lambda: ui.rows(screen)[0][2] == "analysed", 10)
     assert (attempt.path / "attempt.json.damaged").read_bytes() == GARBAGE
     assert load_attempt(attempt.path).damage == {}
+
+
+def test_a_damaged_answer_still_counts_as_practice_in_the_plan(coach_home: Path) -> None:
+    from coach.core.plan import Plan, balance
+
+    attempts = home_with_a_damaged_attempt(coach_home, "transcript.json", GARBAGE)
+    rebuild_index(coach_home)
+    prompts = make_ctx(coach_home).library().prompts
+    with open_history(coach_home) as history:
+        assert history.get(attempts[1].id)["state"] == "damaged"
+        assert balance(history, prompts, Plan()).counts == {"system-design": 3}

@@ -32,7 +32,8 @@ LEVEL_WEIGHTS: dict[str, dict[str, float]] = {
     for level, slots in ROUND_SLOTS.items()
 }
 WINDOW_DAYS = 14
-PRACTISED_STATES = ("analysed", "recovered")
+# A damaged attempt was answered all the same (a file of it is damaged, not the answer).
+PRACTISED_STATES = ("analysed", "recovered", "damaged")
 
 
 @dataclass(frozen=True)
