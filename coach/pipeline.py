@@ -303,7 +303,9 @@ def reanalyze(
     """Re-run the analysis with the user's corrections, from the saved transcript."""
     transcript = load_transcript(attempt)
     if transcript is None:
-        raise CoachError(f"attempt {attempt.id} has no saved transcript to correct")
+        damaged = load_attempt(attempt.path).damage.get(TRANSCRIPT_FILE)
+        raise CoachError(f"attempt {attempt.id} cannot be corrected: {damaged}" if damaged
+                         else f"attempt {attempt.id} has no saved transcript to correct")
     attempt = replace(attempt, extra={**attempt.extra, "corrections": list(corrections)})
     previous = read_analysis(attempt) or {}
     return finish_analysis(ctx, attempt, prompt, transcript, corrections=corrections,

@@ -368,3 +368,16 @@ def test_a_damaged_answer_still_counts_as_practice_in_the_plan(coach_home: Path)
     with open_history(coach_home) as history:
         assert history.get(attempts[1].id)["state"] == "damaged"
         assert balance(history, prompts, Plan()).counts == {"system-design": 3}
+
+
+def test_correcting_an_attempt_whose_transcript_is_damaged_says_which_file(
+    coach_home: Path,
+) -> None:
+    from coach.pipeline import reanalyze
+
+    attempt = home_with_a_damaged_attempt(coach_home, "transcript.json", b"")[1]
+    with pytest.raises(CoachError) as caught:
+        reanalyze(make_ctx(coach_home), attempt, None, [])
+    assert str(caught.value) == \
+        f"attempt {attempt.id} cannot be corrected: transcript.json is empty"
+    assert read_analysis(attempt)["score"]["total"] == 60.0  # the analysis is left as it was
