@@ -381,3 +381,16 @@ def test_correcting_an_attempt_whose_transcript_is_damaged_says_which_file(
     assert str(caught.value) == \
         f"attempt {attempt.id} cannot be corrected: transcript.json is empty"
     assert read_analysis(attempt)["score"]["total"] == 60.0  # the analysis is left as it was
+
+
+def test_rating_an_attempt_with_a_damaged_attempt_json_repairs_its_row_too(
+    coach_home: Path,
+) -> None:
+    attempt = home_with_a_damaged_attempt(coach_home, "attempt.json", GARBAGE)[1]
+    rebuild_index(coach_home)
+    result = coach("rate", attempt.id, "good")
+    assert result.returncode == 0, result.stderr
+    with open_history(coach_home) as history:
+        row = history.get(attempt.id)
+    assert (row["state"], row["error"], row["rating"]) == ("analysed", None, "good")
+    assert (attempt.path / "attempt.json.damaged").read_bytes() == GARBAGE

@@ -523,10 +523,12 @@ class History:
         except (OSError, ValueError, TypeError):
             attempt = None
         if attempt is not None:
-            update_attempt(
+            saved = update_attempt(
                 attempt, rating=rating, extra={**(attempt.extra or {}), "rated_at": rated_at}
             )
         with self.write() as conn:
+            if attempt is not None and attempt.damage:  # attempt.json written whole: the row too
+                self._upsert(conn, self._attempt_row(saved, read_analysis(saved)))
             conn.execute(
                 "UPDATE attempts SET rating = ?, rated_at = ? WHERE id = ?",
                 (rating, rated_at, attempt_id),
