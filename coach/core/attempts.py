@@ -24,7 +24,9 @@ ANALYSIS_FILE = "analysis.json"
 REPORT_FILE = "report.html"
 RECORDING_FILE = "recording.wav"
 
-STATES = ("recording", "analysing", "analysed", "recovered", "failed")
+STATES = ("recording", "analysing", "analysed", "recovered", "interrupted", "failed")
+# A process is still writing an attempt in these states (or died doing so: coach.recovery).
+IN_PROGRESS = ("recording", "analysing")
 
 
 def now_iso() -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from coach.core.attempts import Attempt, iter_attempts, read_analysis
+from coach.core.attempts import IN_PROGRESS, Attempt, iter_attempts, read_analysis
 from coach.core.model import Analysis, Prompt
 from coach.errors import CoachError
 from coach.paths import database_path
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from coach.cli.common import Context
 
 FREE = "free recording"
-IN_PROGRESS = ("recording", "analysing")
-ANALYSABLE = ("failed", "recovered")
+ANALYSABLE = ("failed", "recovered", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ class PastAttempt:
 
     @property
     def can_analyse(self) -> bool:
-        """A failed or recovered take whose recording is still there can be analysed again."""
+        """A failed, recovered or interrupted take whose recording is still there can be
+        analysed again."""
         return (
             not self.analysed
             and self.attempt.state in ANALYSABLE
