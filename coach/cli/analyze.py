@@ -113,21 +113,21 @@ def existing_attempt(ctx: Context, name: str, args: argparse.Namespace) -> Attem
         attempt = find_attempt(ctx.home, name)
     except FileNotFoundError:
         if not path.exists() and not path.suffix and os.sep not in name:
-            raise CoachError(f"no attempt or audio file '{name}' (attempt ids: see "
+            raise CoachError("no such attempt or audio file (attempt ids: see "
                              "'coach history')") from None
         return None  # decoding it says what is wrong with the file
     pid = working_process(attempt)
     if pid is not None:
-        raise CoachError(f"attempt {attempt.id} is still {attempt.state} in another coach "
+        raise CoachError(f"the attempt is still {attempt.state} in another coach "
                          f"(process {pid}); analyse it once that has finished")
     if not attempt.recording_path.is_file():
-        raise CoachError(f"attempt {attempt.id} has no recording left to analyse "
-                         f"({attempt.recording_path} is gone)")
+        raise CoachError(f"the attempt's recording is gone ({attempt.recording_path}); "
+                         "there is nothing to analyse")
     for option, given, own in (("--prompt", args.prompt, attempt.prompt_id),
                                ("--follows", args.follows, attempt.follows)):
         if given and given != own:
-            raise CoachError(f"attempt {attempt.id} keeps its own {option[2:]} "
-                             f"({own or 'none'}); {option} applies to files")
+            raise CoachError(f"an attempt keeps its own {option[2:]} ({own or 'none'}); "
+                             f"{option} applies to files")
     return attempt
 
 
