@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from coach.core.attempts import IN_PROGRESS, Attempt, iter_attempts, read_analysis
+from coach.core.attempts import Attempt, iter_attempts, read_analysis
 from coach.core.model import Analysis, Prompt
 from coach.errors import CoachError
 from coach.paths import database_path
@@ -53,9 +53,11 @@ class PastAttempt:
     def busy(self) -> bool:
         """Still being recorded or analysed by a live process (this app or another coach):
         deleting or re-analysing it now would pull the files from under that process."""
+        from coach.core.attempts import IN_PROGRESS
+        from coach.recovery import is_interrupted
+
         if self.attempt.state not in IN_PROGRESS:
             return False
-        from coach.recovery import is_interrupted
 
         return not is_interrupted(self.attempt)
 
