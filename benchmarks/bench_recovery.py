@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from _common import REPO, append_results, load_line, machine_line, median, section, table
+from bench_startup import spawn_until_ready
 
 from coach.core.attempts import Attempt, new_attempt, save_attempt, write_analysis
 from coach.core.history import open_history
@@ -91,11 +92,9 @@ def timed(func, runs: int) -> list[float]:
 
 
 def process_s(home: Path) -> float:
+    """``coach prompts list`` in ``home``, a fresh process, from spawn to exit."""
     env = {**os.environ, "COACH_HOME": str(home), "PYTHONPATH": str(REPO)}
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "coach", "prompts", "list"], check=True,
-                   capture_output=True, env=env)
-    return time.perf_counter() - start
+    return spawn_until_ready([sys.executable, "-m", "coach", "prompts", "list"], env, None)
 
 
 def main(argv: list[str] | None = None) -> str:
