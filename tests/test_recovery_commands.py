@@ -234,3 +234,28 @@ def test_the_app_tells_the_truth_about_an_interrupted_import(coach_home: Path) -
     line = history.describe(past)
     assert f"run 'coach analyze {attempt.id}' to analyse it again" in line
     assert past.can_analyse and line.endswith("Enter analyses its recording")
+
+
+def test_a_killed_re_analysis_is_recovered_with_its_earlier_analysis_kept(
+    coach_home: Path, tmp_path: Path
+) -> None:
+    """``coach analyze <id>`` of an analysed attempt, killed mid-way: the index was told it was
+    "analysing" before the work began, so the next start finds it (the index said "analysed"
+    until then) and the earlier analysis is still there to review."""
+    from tests.test_faults import analysed_attempt
+
+    _ctx, attempt = analysed_attempt(coach_home)
+    update_attempt(attempt, source="import")  # an imported file: its copy is whole
+    before = attempt.analysis_path.read_bytes()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(DIE_WHEN_TRANSCRIBING)
+    dying = run_coach("analyze", attempt.id, home=coach_home, timeout=300,
+                      env={"PYTHONPATH": os.pathsep.join([str(site), str(REPO)])})
+    assert dying.returncode == -signal.SIGKILL, dying.stderr
+    with open_history(coach_home) as history:
+        assert history.get(attempt.id)["state"] == "analysing"
+    rows, warned = history_rows(coach_home)
+    assert rows[attempt.id]["state"] == "interrupted" and attempt.id in warned
+    assert rows[attempt.id]["score"] is not None  # the earlier analysis still counts
+    assert attempt.analysis_path.read_bytes() == before
