@@ -51,6 +51,8 @@ def import_recording(
     ctx: Context, audio_path: Path, prompt: Prompt | None, *, follows: str | None = None
 ) -> Attempt:
     """Copy an existing recording into a new attempt folder (the original is never touched)."""
+    from coach.recovery import this_process
+
     suffix = audio_path.suffix.lower() or ".audio"
     attempt = new_attempt(
         ctx.home,
@@ -60,7 +62,7 @@ def import_recording(
         source_audio=str(audio_path.resolve()),
         recording=f"recording{suffix}",
         follows=follows,
-        extra={"pid": os.getpid()},
+        extra=this_process(),
     )
     try:
         # created user-only before any byte lands in it (copyfile keeps an existing file's mode)
@@ -255,10 +257,12 @@ def finish_analysis(
 def mark_analysing(ctx: Context, attempt: Attempt) -> Attempt:
     """Mark the attempt "analysing" by this process, in its folder then in the index (a
     fresh import or take already is, by this process: nothing to write)."""
-    pid = os.getpid()
-    if attempt.state == "analysing" and attempt.extra.get("pid") == pid:
+    from coach.recovery import this_process
+
+    mark = this_process()
+    if attempt.state == "analysing" and all(attempt.extra.get(k) == v for k, v in mark.items()):
         return attempt
-    attempt = update_attempt(attempt, state="analysing", extra={**attempt.extra, "pid": pid})
+    attempt = update_attempt(attempt, state="analysing", extra={**attempt.extra, **mark})
     # the metrics of an earlier analysis stay listed meanwhile; a failed write only means
     # the index learns the state later
     index_attempt(ctx, attempt, read_analysis(attempt))

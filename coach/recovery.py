@@ -60,12 +60,34 @@ def pid_alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def process_start(pid: int) -> int | None:
+    """When the process ``pid`` started (clock ticks since boot, from Linux's /proc; None where
+    that is not known), so a pid reused by another process is not taken for the one that died.
+    """
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def this_process() -> dict[str, int]:
+    """What an attempt in progress records about the process working on it: its pid and,
+    where known, when it started (pids are reused: 32768 of them go round within the hour on a
+    busy machine)."""
+    mark = {"pid": os.getpid()}
+    started = process_start(mark["pid"])
+    if started is not None:
+        mark["pid_started"] = started
+    return mark
+
+
 def is_interrupted(attempt: Attempt) -> bool:
     """A take whose process died while recording it, or while analysing it after recording.
 
     A "recording" attempt with no pid counts too (nothing can still be writing it); an
     "analysing" one only with a pid, so an attempt being analysed by a live process (a TUI or a
-    ``coach analyze`` running beside this one) is never touched.
+    ``coach analyze`` running beside this one) is never touched. A live process with the pid
+    but another start time is another process: the one that worked on the attempt is gone.
     """
     pid = attempt.extra.get("pid")
     recording = attempt.state == "recording"
@@ -73,9 +95,14 @@ def is_interrupted(attempt: Attempt) -> bool:
     if not (recording or analysing):
         return False
     try:
-        return not pid_alive(int(pid))
+        pid = int(pid)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return True
+    if not pid_alive(pid):
+        return True
+    started = attempt.extra.get("pid_started")
+    now = process_start(pid) if started is not None else None
+    return now is not None and now != started
 
 
 STALE_TEMP_S = 3600  # a temp file this old belongs to a write that died, not one under way
@@ -177,6 +204,7 @@ def recover_interrupted(home: Path, *, everything: bool = False) -> list[Attempt
 def _recover(attempt: Attempt) -> Attempt:
     extra = {**attempt.extra, "interrupted": True}
     extra.pop("pid", None)  # no process works on it any more
+    extra.pop("pid_started", None)
     if attempt.source == "import":  # the copy is whole; only its analysis was cut short
         return update_attempt(
             attempt, state="interrupted", extra=extra,

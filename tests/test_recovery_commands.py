@@ -259,3 +259,22 @@ def test_a_killed_re_analysis_is_recovered_with_its_earlier_analysis_kept(
     assert rows[attempt.id]["state"] == "interrupted" and attempt.id in warned
     assert rows[attempt.id]["score"] is not None  # the earlier analysis still counts
     assert attempt.analysis_path.read_bytes() == before
+
+
+def test_a_pid_reused_by_another_process_does_not_keep_an_attempt_in_progress(
+    coach_home: Path,
+) -> None:
+    """pid_max is 32768 on many machines: a dead coach's pid soon belongs to another process.
+    An attempt remembers when its process started, so another one with the pid is not it."""
+    from coach.recovery import recover_interrupted, this_process
+
+    mine = this_process()
+    if "pid_started" not in mine:
+        pytest.skip("no /proc: process start times are not known here")
+    alive = new_attempt(coach_home, None, state="analysing", source="import", extra=mine)
+    reused = new_attempt(coach_home, None, state="analysing", source="import",
+                         extra={**mine, "pid_started": mine["pid_started"] - 1})
+    changed = recover_interrupted(coach_home)
+    assert [a.id for a in changed] == [reused.id]
+    assert find_attempt(coach_home, reused.id).state == "interrupted"
+    assert find_attempt(coach_home, alive.id).state == "analysing"

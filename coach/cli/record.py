@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from typing import Any
@@ -83,6 +82,7 @@ def run_record(args: argparse.Namespace) -> int:
     from coach.audio.recorder import FileSource, Recorder
     from coach.core.attempts import new_attempt, update_attempt
     from coach.core.history import parse_self_rating
+    from coach.recovery import this_process
 
     ctx = open_context(args, model=getattr(args, "model", None))
     self_rating = parse_self_rating(args.self_rating) if args.self_rating else None
@@ -102,7 +102,7 @@ def run_record(args: argparse.Namespace) -> int:
     try:
         attempt = new_attempt(
             ctx.home, prompt.id if prompt else None, state="recording", self_rating=self_rating,
-            extra={"pid": os.getpid(), **({"source_file": str(args.file)} if args.file else {})},
+            extra={**this_process(), **({"source_file": str(args.file)} if args.file else {})},
         )
     except OSError as exc:
         raise CoachError(f"cannot create the attempt folder in {ctx.home}: "
