@@ -53,6 +53,8 @@ def import_recording(
     ctx: Context, audio_path: Path, prompt: Prompt | None, *, follows: str | None = None
 ) -> Attempt:
     """Copy an existing recording into a new attempt folder (the original is never touched)."""
+    from coach.recovery import this_process
+
     suffix = audio_path.suffix.lower() or ".audio"
     attempt = new_attempt(
         ctx.home,
@@ -62,7 +64,7 @@ def import_recording(
         source_audio=str(audio_path.resolve()),
         recording=f"recording{suffix}",
         follows=follows,
-        extra={"pid": os.getpid()},
+        extra=this_process(),
     )
     try:
         # created user-only before any byte lands in it (copyfile keeps an existing file's mode)
@@ -210,11 +212,13 @@ def finish_analysis(
     corrections: Sequence[dict[str, Any]] = (),
     samples: Any = None,
     pitch: dict[str, Any] | None = None,
+    state: str | None = None,
 ) -> tuple[Attempt, Analysis]:
     """Analyse a transcript and write analysis.json and report.html into the attempt folder.
 
     ``pitch`` already measured (a re-analysis keeps it) is used as is; otherwise it is measured
-    from ``samples`` or the recording.
+    from ``samples`` or the recording. The attempt ends ``state`` (default: "analysed", or
+    "recovered" for a take recovered after a crash, which it stays).
     """
     if pitch is None:
         pitch = recording_pitch(attempt, transcript, samples)
@@ -238,7 +242,8 @@ def finish_analysis(
     _write_report(ctx, attempt, prompt, analysis)
     if attempt.follows:  # the answer it follows lists its follow-up answers: add this one
         refresh_report(ctx, attempt.follows)
-    state = "recovered" if attempt.state == "recovered" else "analysed"
+    if state is None:
+        state = "recovered" if attempt.state == "recovered" else "analysed"
     attempt = update_attempt(
         attempt, state=state, error=None, rating=rating, self_rating=self_rating,
         recording_s=transcript.duration_s,
@@ -247,6 +252,21 @@ def finish_analysis(
     if warning:
         analysis.extra["warnings"] = [*analysis.extra.get("warnings", []), warning]
     return attempt, analysis
+
+
+def mark_analysing(ctx: Context, attempt: Attempt) -> Attempt:
+    """Mark the attempt "analysing" by this process, in its folder then in the index (a
+    fresh import or take already is, by this process: nothing to write)."""
+    from coach.recovery import this_process
+
+    mark = this_process()
+    if attempt.state == "analysing" and all(attempt.extra.get(k) == v for k, v in mark.items()):
+        return attempt
+    attempt = update_attempt(attempt, state="analysing", extra={**attempt.extra, **mark})
+    # the metrics of an earlier analysis stay listed meanwhile; a failed write only means
+    # the index learns the state later
+    index_attempt(ctx, attempt, read_analysis(attempt))
+    return attempt
 
 
 def analyze_attempt(
@@ -261,9 +281,14 @@ def analyze_attempt(
 ) -> tuple[Attempt, Analysis]:
     """Transcribe (unless a streamed ``transcript`` is given) and analyse one attempt.
 
-    A failure marks the attempt "failed" with the error, keeps its recording, and re-raises.
+    The attempt is marked "analysing" by this process first (on disk and in the index), so
+    another coach leaves it alone while it runs and, if this process dies, the next command
+    start finds it (``coach.recovery``). A failure marks the attempt "failed" with the error,
+    keeps its recording, and re-raises.
     """
     vocabulary = prompt.vocabulary if prompt else ()
+    final_state = "recovered" if attempt.state == "recovered" else "analysed"
+    attempt = mark_analysing(ctx, attempt)
     try:
         if transcript is None:
             if on_progress:
@@ -283,7 +308,8 @@ def analyze_attempt(
         save_transcript(attempt, transcript)
         if on_progress:
             on_progress(0.92, "analysing")
-        result = finish_analysis(ctx, attempt, prompt, transcript, samples=samples)
+        result = finish_analysis(ctx, attempt, prompt, transcript, samples=samples,
+                                 state=final_state)
         if on_progress:
             on_progress(1.0, "done")
         return result

@@ -3,7 +3,8 @@
 Each sub-command lives in its own module with ``register(subparsers, common)``, which adds its
 parser and sets ``func`` to a ``run(args) -> int``. Modules import heavy libraries (Textual,
 faster-whisper, sounddevice) inside ``run`` only, so ``coach --help`` stays fast.
-With no sub-command, ``coach`` opens the practice TUI.
+With no sub-command, ``coach`` opens the practice TUI. Every command first repairs the attempts
+a coach killed mid-way left behind (``coach.cli.common.recover_at_start``).
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         func = importlib.import_module("coach.cli.practice").run
     try:
+        from coach.cli.common import recover_at_start
+
+        recover_at_start(args)
         return int(func(args) or 0)
     except CoachError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)

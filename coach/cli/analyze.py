@@ -1,18 +1,23 @@
-"""``coach analyze FILE...``: analyse existing recordings, one attempt folder each.
+"""``coach analyze FILE|ATTEMPT...``: analyse existing recordings, one attempt folder each.
 
-The model is loaded once for all files. A bad file gets a one-line error and does not stop the
-others; the exit status is non-zero if any file failed.
+A file becomes a new attempt (a copy of it); an attempt id (or folder) is analysed again from its
+own recording, in its own folder: an analysis cut off by a crash ("interrupted"), a take
+recovered after one, a failed one, or an analysed one with a newer model. The model is loaded
+once for all of them. A bad file or attempt gets a one-line error and does not stop the others;
+the exit status is non-zero if any failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from coach.cli.common import Context, open_context
+from coach.cli.common import Context, open_context, warn
+from coach.core.attempts import Attempt
 from coach.core.model import Analysis
 from coach.errors import CoachError
 
@@ -23,10 +28,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="analyse recordings of spoken answers and write their reports",
         description="Transcribe and analyse recordings (wav, flac, mp3, m4a, ogg, ...). Each file "
-        "becomes an attempt folder with analysis.json and report.html.",
+        "becomes an attempt folder with analysis.json and report.html. An attempt id (see "
+        "'coach history') is analysed again from its own recording.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="recordings to analyse")
-    parser.add_argument("--prompt", metavar="ID", help="the prompt answered (checks key points)")
+    parser.add_argument("files", nargs="+", metavar="FILE|ATTEMPT",
+                        help="recordings to analyse, or attempts to analyse again")
+    parser.add_argument("--prompt", metavar="ID",
+                        help="the prompt answered (checks key points); an attempt keeps its own")
     parser.add_argument("--json", action="store_true", help="print machine-readable results")
     parser.add_argument(
         "--model",
@@ -92,13 +100,54 @@ def _progress_printer(name: str):
     return show
 
 
+def existing_attempt(ctx: Context, name: str, args: argparse.Namespace) -> Attempt | None:
+    """The attempt ``name`` names (an id or its folder) when it is not a file, ready to be
+    analysed again; CoachError says why it cannot be (busy elsewhere, recording gone)."""
+    from coach.core.attempts import find_attempt
+    from coach.recovery import working_process
+
+    path = Path(name)
+    if path.is_file():
+        return None
+    try:
+        attempt = find_attempt(ctx.home, name)
+    except FileNotFoundError:
+        if not path.exists() and not path.suffix and os.sep not in name:
+            raise CoachError("no such attempt or audio file (attempt ids: see "
+                             "'coach history')") from None
+        return None  # decoding it says what is wrong with the file
+    pid = working_process(attempt)
+    if pid is not None:
+        raise CoachError(f"the attempt is still {attempt.state} in another coach "
+                         f"(process {pid}); analyse it once that has finished")
+    if not attempt.recording_path.is_file():
+        raise CoachError(f"the attempt's recording is gone ({attempt.recording_path}); "
+                         "there is nothing to analyse")
+    for option, given, own in (("--prompt", args.prompt, attempt.prompt_id),
+                               ("--follows", args.follows, attempt.follows)):
+        if given and given != own:
+            raise CoachError(f"an attempt keeps its own {option[2:]} ({own or 'none'}); "
+                             f"{option} applies to files")
+    return attempt
+
+
 def analyze_one(
-    ctx: Context, path: Path, samples: Any, args: argparse.Namespace, transcriber: Any
+    ctx: Context, path: Path, samples: Any, args: argparse.Namespace, transcriber: Any,
+    attempt: Attempt | None = None,
 ) -> dict[str, Any]:
+    """Analyse a file as a new attempt, or ``attempt`` again from its recording (``path``)."""
     from coach.pipeline import analyze_attempt, import_recording
 
-    prompt = ctx.prompt(args.prompt)
-    attempt = import_recording(ctx, path, prompt, follows=args.follows)
+    if attempt is None:
+        prompt = ctx.prompt(args.prompt)
+        attempt = import_recording(ctx, path, prompt, follows=args.follows)
+        audio = str(path)
+    else:
+        prompt = ctx.library().prompts.get(attempt.prompt_id or "")
+        if attempt.prompt_id and prompt is None:
+            warn(f"attempt {attempt.id}: its prompt '{attempt.prompt_id}' is not in the "
+                 "library any more; analysed without its key points")
+        audio = str(attempt.recording_path)
     attempt, analysis = analyze_attempt(
         ctx,
         attempt,
@@ -107,7 +156,7 @@ def analyze_one(
         samples=samples,
         on_progress=_progress_printer(path.name),
     )
-    analysis.audio = str(path)
+    analysis.audio = audio
     return {"attempt": attempt.id, **analysis.to_dict()}
 
 
@@ -121,12 +170,13 @@ def run(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     failures = 0
     for name in args.files:
-        path = Path(name)
         try:
+            attempt = existing_attempt(ctx, name, args)
+            path = attempt.recording_path if attempt else Path(name)
             samples = decode_audio(path)  # bad input fails here, before an attempt folder exists
             if transcriber is None:
                 transcriber = load_transcriber(ctx)
-            result = analyze_one(ctx, path, samples, args, transcriber)
+            result = analyze_one(ctx, path, samples, args, transcriber, attempt)
         except (CoachError, OSError) as exc:  # OSError: the disk refused a write (full)
             failures += 1
             message = str(exc) if isinstance(exc, CoachError) else (

@@ -50,6 +50,28 @@ def warn(message: str) -> None:
     print(f"coach: warning: {message}", file=sys.stderr)
 
 
+def recover_at_start(args: argparse.Namespace, *, everything: bool = False) -> None:
+    """Repair the attempts an earlier coach left half done when it died (``coach.recovery``),
+    one warning line each. It never stops the command: what it cannot do now, the next
+    start or ``coach history --rebuild`` (``everything``: every folder looked at) does."""
+    import sqlite3
+
+    from coach.recovery import recover_interrupted
+
+    try:
+        home = resolve_home(getattr(args, "home", None), create=False)
+        changed = recover_interrupted(home, everything=everything)
+    except (CoachError, OSError, sqlite3.Error) as exc:
+        warn(f"could not check for interrupted attempts ({exc})")
+        return
+    for attempt in changed:
+        if attempt.state == "recovered":
+            warn(f"recovered an interrupted recording: attempt {attempt.id} "
+                 f"({attempt.recording_s:.1f} s kept)")
+        else:
+            warn(f"attempt {attempt.id}: {attempt.error}")
+
+
 def user_prompt_dirs(home: Path, settings: Settings, extra: list[str] | None) -> list[Path]:
     """Folders of user prompts, lowest priority first (later ones override earlier ids)."""
     dirs = [user_prompts_dir(home)]

@@ -138,12 +138,14 @@ def hidden_note(hidden: int, total: int) -> str:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from coach.cli.common import open_context
+    from coach.cli.common import open_context, recover_at_start
     from coach.core.history import open_history, rebuild_index
 
     limit = parse_limit(args.limit, args.all, args.json)
     ctx = open_context(args)
     if args.rebuild:
+        # the start looked only at what the index did not list as finished: look at all
+        recover_at_start(args, everything=True)
         count, moved = rebuild_index(ctx.home)
         if moved:
             print(f"The damaged database was moved aside to {moved}.")

@@ -50,13 +50,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from coach.cli.practice import recover_before_the_app
     from coach.tui.logic.interview import plan
 
     ctx = open_context(args, model=getattr(args, "model", None))
     level = args.level or ctx.settings.plan.level
     prompts = plan(ctx, level, args.questions, args.pillar)  # CoachError if nothing fits
-    recover_before_the_app(ctx.home)
     from coach.tui.app import CoachApp
 
     CoachApp(ctx, start_round=(prompts, level)).run()

@@ -1,16 +1,15 @@
 """``coach`` / ``coach practice [--prompt ID]``: open the practice app.
 
-Interrupted recordings from an earlier run are repaired first, so the user finds them in their
-history. Textual is imported only here, inside ``run``, so other commands stay fast. An unknown
-prompt id is an error before the app takes over the terminal.
+Interrupted recordings from an earlier run were repaired before (``coach.cli.main``), so the user
+finds them in their history. Textual is imported only here, inside ``run``, so other commands
+stay fast. An unknown prompt id is an error before the app takes over the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from coach.cli.common import open_context, warn
+from coach.cli.common import open_context
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -29,22 +28,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.set_defaults(func=run)
 
 
-def recover_before_the_app(home: Path) -> None:
-    """Repair takes cut off by a crash; tell the user how many were kept."""
-    try:
-        from coach.recovery import recover_interrupted
-    except ImportError:
-        return
-    recovered = recover_interrupted(home)
-    if recovered:
-        warn(f"recovered {len(recovered)} interrupted recording(s); see 'coach history'")
-
-
 def run(args: argparse.Namespace) -> int:
     ctx = open_context(args, model=getattr(args, "model", None))
     prompt = ctx.prompt(getattr(args, "prompt", None))  # CoachError for an unknown id
     ctx.library()  # load (and print any warnings) before the app owns the terminal
-    recover_before_the_app(ctx.home)
     from coach.tui.app import CoachApp
 
     CoachApp(ctx, start_prompt=prompt).run()

@@ -2,14 +2,13 @@
 
 The headless twin of the practice screen, for scripts and tests. ``record`` saves the attempt as
 "recording" with this process's pid before the first sample, so a killed take is repaired and
-marked "recovered" at the next start (coach.recovery); both commands run that recovery first.
+marked "recovered" at the next start of any command (coach.recovery, run by coach.cli.main).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from typing import Any
@@ -62,17 +61,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rep.set_defaults(func=run_replay)
 
 
-def _recover(home: Any) -> None:
-    from coach.recovery import recover_interrupted
-
-    for attempt in recover_interrupted(home):
-        if attempt.state == "recovered":
-            warn(f"recovered an interrupted recording: attempt {attempt.id} "
-                 f"({attempt.recording_s:.1f} s kept)")
-        else:
-            warn(f"attempt {attempt.id}: {attempt.error}")
-
-
 def _clock(seconds: float) -> str:
     return f"{int(seconds) // 60:02d}:{int(seconds) % 60:02d}"
 
@@ -94,10 +82,10 @@ def run_record(args: argparse.Namespace) -> int:
     from coach.audio.recorder import FileSource, Recorder
     from coach.core.attempts import new_attempt, update_attempt
     from coach.core.history import parse_self_rating
+    from coach.recovery import this_process
 
     ctx = open_context(args, model=getattr(args, "model", None))
     self_rating = parse_self_rating(args.self_rating) if args.self_rating else None
-    _recover(ctx.home)
     prompt = ctx.prompt(args.prompt)
     seconds = args.seconds or (prompt.answer_seconds if prompt else 120.0)
     if seconds <= 0:
@@ -114,7 +102,7 @@ def run_record(args: argparse.Namespace) -> int:
     try:
         attempt = new_attempt(
             ctx.home, prompt.id if prompt else None, state="recording", self_rating=self_rating,
-            extra={"pid": os.getpid(), **({"source_file": str(args.file)} if args.file else {})},
+            extra={**this_process(), **({"source_file": str(args.file)} if args.file else {})},
         )
     except OSError as exc:
         raise CoachError(f"cannot create the attempt folder in {ctx.home}: "
@@ -188,7 +176,6 @@ def run_replay(args: argparse.Namespace) -> int:
     from coach.core.attempts import find_attempt
 
     ctx = open_context(args)
-    _recover(ctx.home)
     try:
         attempt = find_attempt(ctx.home, args.attempt)
     except FileNotFoundError:

@@ -34,8 +34,10 @@ REPORT_FILE = "report.html"
 RECORDING_FILE = "recording.wav"
 TRANSCRIPT_FILE = "transcript.json"
 
-STATES = ("recording", "analysing", "analysed", "recovered", "failed")
+STATES = ("recording", "analysing", "analysed", "recovered", "interrupted", "failed")
 DAMAGED = "damaged"  # shown instead of the state when a file of the attempt is damaged
+# A process is still writing an attempt in these states (or died doing so: coach.recovery).
+IN_PROGRESS = ("recording", "analysing")
 
 
 def now_iso() -> str:

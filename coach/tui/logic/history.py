@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from coach.cli.common import Context
 
 FREE = "free recording"
-IN_PROGRESS = ("recording", "analysing")
-ANALYSABLE = ("failed", "recovered")
+ANALYSABLE = ("failed", "recovered", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -56,16 +55,18 @@ class PastAttempt:
     def busy(self) -> bool:
         """Still being recorded or analysed by a live process (this app or another coach):
         deleting or re-analysing it now would pull the files from under that process."""
+        from coach.core.attempts import IN_PROGRESS
+        from coach.recovery import is_interrupted
+
         if self.attempt.state not in IN_PROGRESS:
             return False
-        from coach.recovery import is_interrupted
 
         return not is_interrupted(self.attempt)
 
     @property
     def can_analyse(self) -> bool:
-        """A failed, recovered or damaged take whose recording is still there can be analysed
-        again (a damaged one's analysis is then written afresh)."""
+        """A failed, recovered, interrupted or damaged take whose recording is still there can
+        be analysed again (a damaged one's analysis is then written afresh)."""
         return (
             not self.analysed
             and (self.attempt.state in ANALYSABLE or bool(self.attempt.damage))

@@ -7,7 +7,6 @@ are imported lazily and treated as optional.
 
 from __future__ import annotations
 
-import os
 import shutil
 import webbrowser
 from collections.abc import Callable
@@ -115,14 +114,16 @@ def microphone_name(ctx: Context) -> str:
 def new_take(
     ctx: Context, prompt: Prompt, follows: Attempt | None, question: str | None
 ) -> Attempt:
-    """A fresh attempt folder, marked "recording" before the first sample arrives."""
+    """A fresh attempt folder, marked "recording" (by this process) before the first sample."""
+    from coach.recovery import this_process
+
     return new_attempt(
         ctx.home,
         prompt.id,
         state="recording",
         follows=follows.id if follows else None,
         follow_up_question=question,
-        extra={"pid": os.getpid()},
+        extra=this_process(),
     )
 
 

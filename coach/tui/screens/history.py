@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 COLUMNS = ("When", "Prompt", "State", "Duration", "Score", "Fillers/min", "Follow-up")
 STATE_STYLE = {
-    "analysed": "green", "recovered": "yellow", "failed": "bold red",
+    "analysed": "green", "recovered": "yellow", "interrupted": "yellow", "failed": "bold red",
     "recording": "cyan", "analysing": "cyan", "damaged": "bold magenta",
 }
 EMPTY = (
@@ -144,7 +144,8 @@ class HistoryScreen(Screen[None]):
         self.action_open()
 
     def action_open(self) -> None:
-        """Review an analysed attempt; analyse a failed or recovered one's recording."""
+        """Review an analysed attempt; analyse a failed, recovered or interrupted one's
+        recording."""
         past = self.current
         if past is None:
             return
