@@ -171,13 +171,14 @@ async def test_delete_asks_first_then_removes_folder_and_row(coach_home: Path) -
         screen = await open_history(pilot.app, pilot)
         await pilot.press("down")  # the free recording
         await pilot.press("d")
-        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), 10)
         assert "free recording" in text_of(pilot.app.screen, "#dialog-question")
         await pilot.press("n")
-        assert pilot.app.screen is screen
+        await wait_for(pilot, lambda: pilot.app.screen is screen, 10)
         assert len(rows(screen)) == 3 and free.path.is_dir()
 
         await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), 10)
         await pilot.press("y")
         await wait_for(pilot, lambda: len(rows(screen)) == 2, 10)
         assert [row[1] for row in rows(screen)] == ["B-tree or hash index?"] * 2

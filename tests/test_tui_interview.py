@@ -146,7 +146,8 @@ async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
 
         # at once: the probe of the heaviest point the answer missed ("range", weight 3)
         await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen)
-                       and app.screen.question is not None)
+                       and app.screen.question is not None
+                       and bool(app.screen.query("#question")))  # composed, not only pushed
         follow = app.screen
         assert follow.question == RANGE_PROBE
         assert follow.state in (ASKING, RECORDING)  # no preparation countdown
