@@ -536,3 +536,24 @@ def test_paths_with_spaces_and_non_ascii_for_home_prompts_and_audio(
     assert (folder_made / attempt["recording"]).read_bytes() == audio.read_bytes()
     listed = run_coach("history", "--json", home=home, cwd=tmp_path, timeout=120)
     assert [r["id"] for r in json.loads(listed.stdout)] == [folder_made.name]
+
+
+def test_each_bad_file_is_one_error_line_naming_it_once(tmp_path: Path) -> None:
+    """Missing, empty, folder and garbage inputs: one line each, the path said once, no
+    attempt folder left behind (they fail before the model is loaded)."""
+    garbage = tmp_path / "notes.flac"
+    garbage.write_bytes(b"this is not audio at all" * 40)
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    folder = tmp_path / "a folder.wav"
+    folder.mkdir()
+    missing = tmp_path / "missing.wav"
+    inputs = [garbage, empty, folder, missing]
+    home = tmp_path / "home"
+    result = run_coach("analyze", *map(str, inputs), home=home, timeout=120)
+    assert result.returncode == 1, result.stderr
+    lines = error_lines(result.stderr)
+    assert len(lines) == len(inputs), result.stderr
+    for line, path in zip(lines, inputs, strict=True):
+        assert line.count(str(path)) == 1, line
+    assert attempt_folders(home) == []

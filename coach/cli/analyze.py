@@ -181,7 +181,9 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             message = str(exc) if isinstance(exc, CoachError) else (
                 f"could not save the attempt ({exc.strerror or exc}; disk full?)")
-            print(f"coach: error: {name}: {message}", file=sys.stderr)
+            # name the input once: the decoder's messages already end with its path
+            where = "" if name in message else f"{name}: "
+            print(f"coach: error: {where}{message}", file=sys.stderr)
             results.append({"audio": name, "error": message})
             continue
         results.append(result)
