@@ -121,8 +121,8 @@ def existing_attempt(ctx: Context, name: str, args: argparse.Namespace) -> Attem
         raise CoachError(f"the attempt is still {attempt.state} in another coach "
                          f"(process {pid}); analyse it once that has finished")
     if not attempt.recording_path.is_file():
-        raise CoachError(f"the attempt's recording is gone ({attempt.recording_path}); "
-                         "there is nothing to analyse")
+        raise CoachError(f"the attempt's recording is gone ({attempt.recording_path.name} "
+                         "is missing); there is nothing to analyse")
     for option, given, own in (("--prompt", args.prompt, attempt.prompt_id),
                                ("--follows", args.follows, attempt.follows)):
         if given and given != own:
@@ -181,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             message = str(exc) if isinstance(exc, CoachError) else (
                 f"could not save the attempt ({exc.strerror or exc}; disk full?)")
-            # name the input once: the decoder's messages already end with its path
+            # name the input once: the decoder's messages about a file already end with its path
             where = "" if name in message else f"{name}: "
             print(f"coach: error: {where}{message}", file=sys.stderr)
             results.append({"audio": name, "error": message})
