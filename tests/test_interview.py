@@ -179,6 +179,38 @@ def test_the_summary_gives_scores_per_question_and_pillar_and_the_biggest_gaps()
     assert "system-design" in advice  # the weakest pillar of the round
 
 
+def test_a_point_made_only_when_asked_is_still_a_gap_and_a_weak_follow_up_is_named() -> None:
+    """An interviewer notes the point that had to be pulled out, and the answer that failed."""
+    question = RoundQuestion(INDEX, [
+        Answer("a1", INDEX.question, analysis(80, ("access",), content=75, delivery=90)),
+        Answer("a2", "What happens to your range queries?",
+               analysis(40, ("range",), content=30, delivery=80), key_point="range"),
+    ])
+    summary = summarise_round([question])
+    gaps = {g["point"]: g for g in summary["gaps"]}
+    # the range point was made in the follow-up: listed, marked as needing the question
+    assert gaps["Hash indexes cannot do range scans"]["prompted"] is True
+    assert gaps["B-trees cost more per write"]["prompted"] is False
+    advice = "\n".join(summary["practise_next"])
+    assert "before you are asked" not in advice  # one point was never made at all
+    assert "make the points you missed" in advice
+    alone = summarise_round([RoundQuestion(INDEX, [
+        Answer("b1", INDEX.question, analysis(80, ("access", "writes", "memory"), content=75)),
+        Answer("b2", "What happens to your range queries?",
+               analysis(40, ("range",), content=30), key_point="range"),
+    ])])
+    lines = alone["practise_next"]
+    assert any("make them before you are asked" in line for line in lines), lines
+    assert not any("scored 40" in line for line in lines)  # one line per question at most
+    weak = summarise_round([RoundQuestion(INDEX, [
+        Answer("c1", INDEX.question,
+               analysis(85, ("access", "range", "writes", "memory"), content=85)),
+        Answer("c2", "What if the scale grows 100x?", analysis(35, (), content=30)),
+    ])])
+    assert any("the follow-up 'What if the scale grows 100x?' scored 35" in line
+               for line in weak["practise_next"]), weak["practise_next"]
+
+
 # --------------------------------------------------------------------------- on disk
 
 

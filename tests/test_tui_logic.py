@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from coach.core.analysis import analyze
 from coach.core.model import KeyPoint, Prompt, Transcript, Word
 from coach.core.scheduler import RATINGS
@@ -140,3 +142,23 @@ def test_logic_modules_do_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_opening_a_page_with_no_browser_says_so_instead_of_opened(tmp_path, monkeypatch) -> None:
+    """On a machine with no browser (no DISPLAY) nothing opens: the user is told where the
+    file is rather than "Opened"."""
+    import webbrowser
+
+    from coach.errors import CoachError
+    from coach.tui.logic import session
+
+    page = tmp_path / "summary.html"
+    page.write_text("<p>round</p>")
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)
+    with pytest.raises(CoachError, match="no web browser") as raised:
+        session.open_in_browser(page)
+    assert str(page) in str(raised.value)
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    session.open_in_browser(page)
+    assert opened == [page.resolve().as_uri()]

@@ -160,17 +160,23 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def _gaps(question: RoundQuestion) -> list[dict[str, Any]]:
+    """The key points the first answer left out, heaviest first. A point the user made only
+    once the interviewer pulled on it is still listed (``prompted``), after the ones never
+    made at the same weight: a real interviewer notes that it needed asking for."""
     coverages = [a.analysis.get("coverage") for a in question.answers]
-    return [
+    never = {kp.id for kp in missed_points(question.prompt, coverages)}
+    gaps = [
         {
             "prompt_id": question.prompt.id,
             "title": question.prompt.title,
             "point": kp.text,
             "why": kp.why,
             "weight": kp.weight,
+            "prompted": kp.id not in never,
         }
-        for kp in missed_points(question.prompt, coverages)
+        for kp in missed_points(question.prompt, coverages[:1])
     ]
+    return sorted(gaps, key=lambda g: g["prompted"])  # stable: weight order kept within each
 
 
 def self_assessment(question: RoundQuestion) -> dict[str, str | None]:
@@ -225,7 +231,7 @@ def summarise_round(questions: Sequence[RoundQuestion], gaps_shown: int = 5) -> 
         for pillar, scores in sorted(by_pillar.items())
     ]
     order = {id(g): n for n, g in enumerate(gaps)}
-    gaps.sort(key=lambda g: (-g["weight"], order[id(g)]))
+    gaps.sort(key=lambda g: (-g["weight"], g["prompted"], order[id(g)]))
     return {
         "questions": rows,
         "pillars": pillars,
@@ -245,11 +251,21 @@ def practise_next(
         if gap["prompt_id"] in seen or len(seen) >= 3:
             continue
         seen.add(gap["prompt_id"])
-        missed = [g["point"] for g in gaps if g["prompt_id"] == gap["prompt_id"]]
-        advice.append(
-            f"Answer '{gap['title']}' again and make the point{'s' if len(missed) > 1 else ''} "
-            f"you missed: {'; '.join(missed[:2])}"
-        )
+        mine = [g for g in gaps if g["prompt_id"] == gap["prompt_id"]]
+        missed = [g["point"] for g in mine]
+        how = ("make them before you are asked" if all(g["prompted"] for g in mine)
+               else "make the point" + ("s" if len(missed) > 1 else "") + " you missed")
+        advice.append(f"Answer '{gap['title']}' again and {how}: {'; '.join(missed[:2])}")
+    for row in rows:  # an answer a real interviewer would mark down, follow-ups included
+        for n, answer in enumerate(row.get("answers", [])):
+            total = answer.get("total")
+            if (total is None or row["prompt_id"] in seen
+                    or measured(total, answer.get("content")) != "again"):
+                continue
+            seen.add(row["prompt_id"])
+            what = "your first answer" if n == 0 else f"the follow-up '{answer['question']}'"
+            advice.append(f"In '{row['title']}', {what} scored {total:.0f}, an answer to "
+                          "practise again: open its review for what was missing")
     rated = [p for p in pillars if p["content"] is not None]
     if len(rated) > 1:
         weakest = min(rated, key=lambda p: p["content"])

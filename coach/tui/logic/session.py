@@ -206,7 +206,8 @@ def open_in_browser(path: Path) -> None:
     """Open a local file (report, dashboard, folder) in the user's browser or file manager."""
     if not path.exists():
         raise CoachError(f"{path} does not exist yet")
-    webbrowser.open(path.resolve().as_uri())
+    if not webbrowser.open(path.resolve().as_uri()):  # False: no browser could be started
+        raise CoachError(f"no web browser found to open it; open {path} yourself")
 
 
 def import_file(ctx: Context, path: Path, prompt: Prompt | None) -> Attempt:

@@ -94,7 +94,8 @@ class InterviewSummaryScreen(Screen[None]):
             text.append("Every key point was made.\n", style="")
         for gap in self.summary["gaps"]:
             text.append(f"• {gap['point']}", style="")
-            text.append(f"  ({gap['title']})\n", style="dim")
+            asked = " · made only when asked" if gap.get("prompted") else ""
+            text.append(f"  ({gap['title']}{asked})\n", style="dim")
             if gap["why"]:
                 text.append(f"  {gap['why']}\n", style="italic")
         return text

@@ -41,7 +41,7 @@ class ReviewScreen(Screen[None]):
 
     AUTO_FOCUS = "#transcript"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Home", id="review-back"),
+        Binding("escape", "back", "Back", id="review-back"),
         Binding("p", "play_pause", "Play/pause", id="review-play"),
         Binding("comma", "seek(-5)", "-5s", show=False, id="review-seek-back"),
         Binding("full_stop", "seek(5)", "+5s", show=False, id="review-seek-forward"),
