@@ -3,18 +3,20 @@ heard by the real model and judged exactly as ``coach analyze FILE --prompt ID -
 them, beside the text-only figures of ``bench_verdicts.py`` for the same answers.
 
 Run: python benchmarks/bench_spoken_verdicts.py [--set heldout|dev|all] [--per-group N]
-     [--only NAME ...] [--model M] [--json OUT] [--cache DIR]
+     [--only NAME ...] [--length-scale X] [--model M] [--json OUT] [--cache DIR]
 
 Each answer is synthesised with piper (``tests.support.speech.synthesize``, the ``joe-us``
-voice with its natural variation, as the other benchmarks use it; a pause after each
-paragraph) once and cached as ``<cache>/<answer>-<hash of its text>.wav`` (default
-``benchmarks/out/spoken-answers/``, git-ignored), so a rerun only transcribes. Every wav then
-goes through ``coach.cli.analyze.analyze_one``, the function ``coach analyze`` runs per file
-(import into an attempt folder, transcription, analysis with the pitch of the recording,
-report, history), in a throw-away home. Printed: one Markdown row per answer, the summary of
-both runs (``bench_verdicts.summary``) and a text-against-speech comparison. ``--per-group N``
-keeps the first N answers of every kind in every pillar, for a quicker run that still spans them.
-Held-out answers are measured here, never tuned on (``benchmarks/answers/SETS.md``).
+voice with its natural variation, as the other benchmarks use it; a pause after each paragraph;
+``--length-scale`` slows it: piper reads these answers in about 1/1.33 of the time
+``bench_verdicts`` gives them) once and cached as ``<cache>/<answer>-<hash of its text>.wav``
+(default ``benchmarks/out/spoken-answers/``, git-ignored), so a rerun only transcribes. Every
+wav then goes through ``coach.cli.analyze.analyze_one``, the function ``coach analyze`` runs
+per file (import into an attempt folder, transcription, analysis with the pitch of the
+recording, report, history), in a throw-away home. Printed: one Markdown row per answer, the
+summary of both runs (``bench_verdicts.summary``) and a text-against-speech comparison.
+``--per-group N`` keeps the first N answers of every kind in every pillar, for a quicker run
+that still spans them. Held-out answers are measured here, never tuned on
+(``benchmarks/answers/SETS.md``).
 """
 
 from __future__ import annotations
@@ -53,11 +55,12 @@ def kind_of(row_or_meta: dict) -> str:
     return str(row_or_meta["kind"]).rstrip("-12")
 
 
-def spoken_wav(meta: dict, cache: Path) -> Path:
-    """The answer read aloud, synthesised once: the cache key includes the text, so an edited
-    answer is read again rather than served stale."""
+def spoken_wav(meta: dict, cache: Path, length_scale: float = 1.0) -> Path:
+    """The answer read aloud, synthesised once: the cache key includes the text and the pace,
+    so an edited answer is read again rather than served stale."""
     digest = hashlib.sha1(meta["text"].encode("utf-8")).hexdigest()[:10]
-    path = cache / f"{Path(meta['file']).stem}-{digest}.wav"
+    pace = "" if length_scale == 1.0 else f"-x{length_scale:g}"
+    path = cache / f"{Path(meta['file']).stem}-{digest}{pace}.wav"
     if not path.is_file():
         from tests.support.speech import synthesize
 
@@ -66,7 +69,7 @@ def spoken_wav(meta: dict, cache: Path) -> Path:
             if paragraph.strip():
                 parts += [paragraph.strip(), PARAGRAPH_PAUSE_S]
         partial = path.with_suffix(".part.wav")
-        synthesize(parts, partial, natural=True)
+        synthesize(parts, partial, length_scale=length_scale, natural=True)
         partial.replace(path)  # a run stopped mid-synthesis leaves no half answer in the cache
     return path
 
@@ -92,7 +95,9 @@ def choose(names: Sequence[str], per_group: int | None, only: Sequence[str]) -> 
     return out
 
 
-def run_spoken(names: Sequence[str], cache: Path, home: Path, model: str | None) -> list[dict]:
+def run_spoken(
+    names: Sequence[str], cache: Path, home: Path, model: str | None, length_scale: float = 1.0
+) -> list[dict]:
     """Synthesise (or reuse) each answer and analyse it as ``coach analyze`` does."""
     from coach.audio.decode import decode_audio
     from coach.cli.analyze import analyze_one
@@ -106,7 +111,7 @@ def run_spoken(names: Sequence[str], cache: Path, home: Path, model: str | None)
     for k, name in enumerate(names, 1):
         meta = read_answer(ANSWERS / name)
         t0 = time.perf_counter()
-        wav = spoken_wav(meta, cache)
+        wav = spoken_wav(meta, cache, length_scale)
         t1 = time.perf_counter()
         samples = decode_audio(wav)
         if transcriber is None:
@@ -196,6 +201,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", default=(), metavar="NAME", help="these answers")
     parser.add_argument("--model", help="Whisper model (default: the coach's, tiny.en)")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where the wavs are kept")
+    parser.add_argument("--length-scale", type=float, default=1.0, help="piper's pace: 1.33 reads "
+                        "at bench_verdicts' timing (150 wpm and its pauses); 1: the voice's own")
     parser.add_argument("--home", type=Path, help="coach home for the attempts (default: temp)")
     parser.add_argument("--json", type=Path, help="write the spoken and text rows here")
     args = parser.parse_args()
@@ -204,11 +211,13 @@ def main() -> int:
     names = choose(names, args.per_group, args.only)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coach-spoken-") as tmp:
-        spoken = run_spoken(names, args.cache, args.home or Path(tmp), args.model)
+        spoken = run_spoken(names, args.cache, args.home or Path(tmp), args.model,
+                            args.length_scale)
     elapsed = time.perf_counter() - started
     text = evaluate(list(names))
     by_file = {r["file"]: r for r in text}
-    print(f"set {args.set}, {len(names)} answers; {machine_line()}; {elapsed:.0f} s "
+    print(f"set {args.set}, {len(names)} answers, piper x{args.length_scale:g}; {machine_line()}; "
+          f"{elapsed:.0f} s "
           f"({load_line()})\n")
     print(answer_table(spoken, by_file))
     print()
