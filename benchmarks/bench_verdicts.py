@@ -24,6 +24,7 @@ if str(REPO) not in sys.path:
     sys.path.append(str(REPO))  # after PYTHONPATH, so an older checkout's coach can be measured
 
 from coach.core.analysis import analyze  # noqa: E402
+from coach.core.model import Analysis, Prompt  # noqa: E402
 from coach.core.prompts import load_library  # noqa: E402
 from tests.support.spoken import transcript_of  # noqa: E402
 
@@ -69,28 +70,33 @@ def evaluate(names: list[str]) -> list[dict]:
     for name in names:
         meta = read_answer(ANSWERS / name)
         prompt = prompts[meta["prompt"]]
-        analysis = analyze(transcript_of(meta["text"]), prompt=prompt)
-        score = analysis.score
-        flags = sorted(f["id"] for f in (getattr(analysis, "red_flags", None) or []))
-        cov = analysis.coverage or {}
-        rows.append({
-            "file": name,
-            "kind": meta["kind"],
-            "pillar": prompt.pillar,
-            "expect_verdict": meta["expect_verdict"],
-            "expect_gap": meta["expect_gap"],
-            "expect_flags": meta["expect_flags"],
-            "total": score.get("total"),
-            "content": score.get("content"),
-            "delivery": score.get("delivery"),
-            "verdict": label(float(score.get("total") or 0)),
-            "gap": score.get("gap"),
-            "flags": flags,
-            "key_points": f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
-            "weighted_coverage": cov.get("weighted_ratio"),
-            "text": score.get("verdict", ""),
-        })
+        rows.append(row_of(meta, prompt, analyze(transcript_of(meta["text"]), prompt=prompt)))
     return rows
+
+
+def row_of(meta: dict, prompt: Prompt, analysis: Analysis) -> dict:
+    """One answer's measured verdict beside its expected one (shared with the spoken bench, so
+    text and speech are counted the same way)."""
+    score = analysis.score
+    flags = sorted(f["id"] for f in (getattr(analysis, "red_flags", None) or []))
+    cov = analysis.coverage or {}
+    return {
+        "file": meta["file"],
+        "kind": meta["kind"],
+        "pillar": prompt.pillar,
+        "expect_verdict": meta["expect_verdict"],
+        "expect_gap": meta["expect_gap"],
+        "expect_flags": meta["expect_flags"],
+        "total": score.get("total"),
+        "content": score.get("content"),
+        "delivery": score.get("delivery"),
+        "verdict": label(float(score.get("total") or 0)),
+        "gap": score.get("gap"),
+        "flags": flags,
+        "key_points": f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
+        "weighted_coverage": cov.get("weighted_ratio"),
+        "text": score.get("verdict", ""),
+    }
 
 
 def summary(rows: list[dict]) -> list[str]:
