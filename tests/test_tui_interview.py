@@ -170,8 +170,10 @@ async def test_a_round_asks_follow_ups_aimed_at_the_gap_and_ends_in_a_summary(
         rows = summary.summary["questions"]
         assert [len(q["answers"]) for q in rows] == [3]
         assert summary.summary["pillars"][0]["pillar"] == "system-design"
-        gaps = [g["point"] for g in summary.summary["gaps"]]
-        assert not any("range scans" in g for g in gaps)  # closed by the first follow-up
+        # made in the first follow-up: still a gap of the first answer, marked as asked for
+        asked = {g["point"]: g["prompted"] for g in summary.summary["gaps"]}
+        assert [v for k, v in asked.items() if "range scans" in k] == [True]
+        assert "made only when asked" in str(summary.query_one("#summary-gaps").render())
 
         await pilot.press("enter")  # the first answer's review shows the chain
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
