@@ -84,6 +84,7 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "gap1": DecodeOptions(long_gap_s=1.0),
     "gap4": DecodeOptions(long_gap_s=4.0),
     "fallback": DecodeOptions(temperatures=TEMPERATURES),
+    "norehear": DecodeOptions(rehear=False),
 }
 
 # The two real recordings: verbatim text from ../shared/audio/README.md. "So" after "Yeah." in

@@ -13,6 +13,7 @@ import pytest
 from coach.audio.decode import SAMPLE_RATE, decode_audio
 from coach.core.model import Word
 from coach.errors import CoachError
+from coach.transcribe.chunking import WINDOW
 from coach.transcribe.guards import (
     join_tokens,
     keep_segment,
@@ -336,3 +337,36 @@ def test_corrupt_model_file_is_a_clear_error(no_network, tmp_path: Path) -> None
     with pytest.raises(CoachError, match="could not load model folder"):
         Transcriber(str(folder)).load()
     assert no_network == []
+
+
+def test_a_word_stretched_over_seconds_leaves_the_speech_under_it_unheard() -> None:
+    """The sign of speech a decoding skipped: Silero hears 10 s of speech, and the words
+    are either missing or stretched over it ("if" 4.4 s long); re-hearing starts from this."""
+    from coach.transcribe.whisper import LOST_S, _unheard_s
+
+    per_s = SAMPLE_RATE / WINDOW
+    probs = np.full(round(10 * per_s), 0.9)  # 10 s of speech
+    every_word = [(f"w{i}", i * 0.4, i * 0.4 + 0.35, 0.9) for i in range(25)]
+    assert _unheard_s(probs, every_word) < 0.1
+    stretched = [("And", 0.0, 0.6, 0.9), ("if", 0.6, 5.0, 0.5), ("it's", 5.0, 9.4, 0.5),
+                 ("gone.", 9.4, 10.0, 0.9)]
+    assert _unheard_s(probs, stretched) >= LOST_S
+    silence = np.full(round(10 * per_s), 0.05)
+    assert _unheard_s(silence, []) == 0.0  # no speech, nothing unheard
+
+
+def test_a_stretch_is_cut_again_in_its_longest_pause_never_at_its_edges() -> None:
+    from coach.transcribe.whisper import MIN_HALF_S, _quietest_window
+
+    per_s = SAMPLE_RATE / WINDOW
+    probs = np.full(round(12 * per_s), 0.9)
+    probs[round(3 * per_s):round(3.2 * per_s)] = 0.1  # a short pause at 3 s
+    probs[round(7 * per_s):round(7.6 * per_s)] = 0.1  # the longest, at 7-7.6 s
+    cut = _quietest_window(probs)
+    assert cut is not None and 7.0 <= cut / per_s <= 7.6
+    probs[:round(0.8 * per_s)] = 0.0  # a longer silence at the very start is not a cut
+    assert 7.0 <= _quietest_window(probs) / per_s <= 7.6
+    steady = np.full(round(12 * per_s), 0.9)
+    steady[round(5 * per_s)] = 0.6  # no pause: the least speech-like window
+    assert _quietest_window(steady) == round(5 * per_s)
+    assert _quietest_window(np.full(round(2 * MIN_HALF_S * per_s), 0.9)) is None

@@ -9,8 +9,10 @@ the same times:
 2. ``Transcriber.decode_chunk`` decodes each chunk as one Whisper window (``window.py``), with
    the words the previous chunk ended on as context. When the decoder stops before the chunk's
    speech ends (Whisper ends a window early now and then, and its usual cure, seeking, is what
-   lost speech before), the rest of the chunk is decoded from where it stopped. The guards of
-   ``guards.py`` then drop invented text and align word edges with the speech.
+   lost speech before), the rest of the chunk is decoded from where it stopped; when a
+   decoding skips speech inside the chunk, the chunk is heard again in halves
+   (``Transcriber._hear``). The guards of ``guards.py`` then drop invented text and align word
+   edges with the speech.
 3. ``Transcriber.assemble`` puts the chunks' words and speech on the recording's timeline.
 
 Decoding keeps what a speaking coach must hear: Whisper drops "um" and "uh" by default, so a
@@ -39,7 +41,7 @@ from coach.audio.vad import MIN_GAP_S, speech_regions
 from coach.core.model import Transcript, Word
 from coach.errors import CoachError
 from coach.transcribe import guards
-from coach.transcribe.chunking import WINDOW, Chunk, SpeechChunker
+from coach.transcribe.chunking import OFF_PROB, ON_PROB, WINDOW, Chunk, SpeechChunker
 from coach.transcribe.models import is_local, resolve_model
 from coach.transcribe.window import Decoding, Segment, WindowDecoder
 
@@ -47,6 +49,12 @@ FILLER_PROMPT = "Um, uh, so, like, you know, er..."
 CONTEXT_CHARS = 400  # how much of what was said before a window Whisper is given
 UNHEARD_S = 0.25  # speech left after a decoding's last word: decode the rest of the chunk
 MAX_WINDOWS_PER_CHUNK = 4
+LOST_S = 2.0  # speech without a word that is heard again in halves (what counts as lost speech)
+REHEAR_DEPTH = 2  # halves, then quarters at most
+MAX_WORD_S = 1.2  # a word "covers" at most this long from its start when looking for holes
+WORD_EDGE_S = 0.25  # ... and this much around it (Silero's windows run past word edges)
+MIN_HALF_S = 1.0  # neither half of a re-heard stretch is shorter than this
+RawWord = tuple[str, float, float, float]  # text, start, end, probability
 Progress = Callable[[float], None]
 
 
@@ -60,6 +68,7 @@ class DecodeOptions:
     vocabulary_in_hotwords: bool = True
     previous_text: bool = True  # give each window what was said just before it
     decode_rest: bool = True  # decode again from where a decoding stopped short of the speech
+    rehear: bool = True  # hear again in halves a stretch whose decoding left speech unheard
     guards: bool = True  # drop invented segments and words in silence
     snap_to_speech: bool = True  # align word edges with the speech edges
     lone_soundalikes: bool = True  # "Up," opening a stretch of speech is an "uh"
@@ -174,24 +183,7 @@ class Transcriber:
         regions = speech_regions(chunk.samples, SAMPLE_RATE)
         how = _decoding(opts, vocabulary)
         context = previous.text if previous is not None and opts.previous_text else ""
-        raw: list[tuple[str, float, float, float]] = []
-        texts: list[str] = []
-        pos = 0.0  # where in the chunk the next window starts
-        for _ in range(MAX_WINDOWS_PER_CHUNK):
-            start = round(pos * SAMPLE_RATE)
-            encoded = self.decoder.encode(chunk.samples[start:])
-            last = pos
-            for seg in self.decoder.decode(encoded, how, previous_text=context[-CONTEXT_CHARS:]):
-                if opts.guards and not _kept(seg):
-                    continue
-                raw += [(w.text, w.start + pos, w.end + pos, w.prob) for w in seg.words]
-                if seg.words:
-                    last = max(last, pos + seg.words[-1].end)
-                texts.append(seg.text.strip())
-                context = f"{context} {seg.text.strip()}"
-            if not opts.decode_rest or last <= pos or _speech_after(chunk, last) < UNHEARD_S:
-                break
-            pos = last
+        raw, texts = self._hear(chunk.samples, chunk.probs, how, context, opts, REHEAR_DEPTH)
         words = guards.join_tokens(raw)
         if opts.guards:
             words = [w for w in words if guards.in_speech(w, regions)]
@@ -209,6 +201,60 @@ class Transcriber:
             regions=tuple((round(a + offset, 3), round(b + offset, 3)) for a, b in regions),
             text=" ".join(texts),
         )
+
+    def _hear(
+        self, samples: np.ndarray, probs: np.ndarray, how: Decoding, context: str,
+        opts: DecodeOptions, depth: int,
+    ) -> tuple[list[RawWord], list[str]]:
+        """The words of a stretch of speech (times from its start) and the texts decoded.
+
+        A prompted decoding now and then skips a stretch of speech inside a window and
+        stretches the neighbouring words over it (an 11 s hole in a 20 s chunk, with "if" and
+        "it's" 4.4 s long each). When that leaves ``LOST_S`` of speech without a word, the
+        stretch is heard again in two halves cut at its quietest moment, and the halves are
+        kept if they leave less speech unheard. The cut depends on the audio alone."""
+        raw, texts = self._decode_windows(samples, probs, how, context, opts)
+        if depth <= 0 or not opts.rehear or _unheard_s(probs, raw) < LOST_S:
+            return raw, texts
+        cut = _quietest_window(probs)
+        if cut is None:
+            return raw, texts
+        at = cut * WINDOW
+        first, first_texts = self._hear(samples[:at], probs[:cut], how, context, opts, depth - 1)
+        later_context = " ".join([context, *first_texts]).strip()
+        second, second_texts = self._hear(samples[at:], probs[cut:], how, later_context, opts,
+                                          depth - 1)
+        offset = at / SAMPLE_RATE
+        halves = first + [(t, a + offset, b + offset, p) for t, a, b, p in second]
+        if _unheard_s(probs, halves) < _unheard_s(probs, raw):
+            return halves, first_texts + second_texts
+        return raw, texts
+
+    def _decode_windows(
+        self, samples: np.ndarray, probs: np.ndarray, how: Decoding, context: str,
+        opts: DecodeOptions,
+    ) -> tuple[list[RawWord], list[str]]:
+        """Decode from the start; when the decoder stops before the speech ends, decode the
+        rest from where it stopped (at most ``MAX_WINDOWS_PER_CHUNK`` windows)."""
+        raw: list[RawWord] = []
+        texts: list[str] = []
+        pos = 0.0  # where the next window starts
+        for _ in range(MAX_WINDOWS_PER_CHUNK):
+            start = round(pos * SAMPLE_RATE)
+            encoded = self.decoder.encode(samples[start:])
+            last = pos
+            for seg in self.decoder.decode(encoded, how, previous_text=context[-CONTEXT_CHARS:]):
+                if opts.guards and not _kept(seg):
+                    continue
+                raw += [(w.text, w.start + pos, w.end + pos, w.prob) for w in seg.words]
+                if seg.words:
+                    last = max(last, pos + seg.words[-1].end)
+                texts.append(seg.text.strip())
+                context = f"{context} {seg.text.strip()}"
+            if not opts.decode_rest or last <= pos or _speech_after(probs, last) < UNHEARD_S:
+                break
+            pos = last
+        return raw, texts
 
     def assemble(self, parts: Iterable[ChunkText], duration_s: float) -> Transcript:
         """The whole recording's transcript from its chunks, in order."""
@@ -290,10 +336,43 @@ def _kept(seg: Segment) -> bool:
     )
 
 
-def _speech_after(chunk: Chunk, t: float) -> float:
-    """Seconds of speech (Silero's windows) in ``chunk`` after ``t`` s into it (+0.2 s)."""
+def _speech_after(probs: np.ndarray, t: float) -> float:
+    """Seconds of speech (Silero's windows) after ``t`` s into the stretch (+0.2 s)."""
     first = int((t + 0.2) * SAMPLE_RATE / WINDOW)
-    return float(np.sum(chunk.probs[first:] >= 0.5)) * WINDOW / SAMPLE_RATE
+    return float(np.sum(probs[first:] >= ON_PROB)) * WINDOW / SAMPLE_RATE
+
+
+def _unheard_s(probs: np.ndarray, raw: Sequence[RawWord]) -> float:
+    """Seconds of speech (Silero's windows) that no word is near. A word counts for at most
+    ``MAX_WORD_S`` from its start: a word stretched over seconds is a sign of skipped speech,
+    not of a long word."""
+    centres = (np.arange(probs.size) + 0.5) * WINDOW / SAMPLE_RATE
+    heard = np.zeros(probs.size, bool)
+    for _text, start, end, _p in raw:
+        heard |= (centres >= start - WORD_EDGE_S) & (
+            centres <= min(end, start + MAX_WORD_S) + WORD_EDGE_S)
+    return float(np.sum((probs >= ON_PROB) & ~heard)) * WINDOW / SAMPLE_RATE
+
+
+def _quietest_window(probs: np.ndarray) -> int | None:
+    """Where to cut a stretch in two: the middle of its longest pause (Silero's windows under
+    ``OFF_PROB``), else its least speech-like window, at least ``MIN_HALF_S`` from each end."""
+    margin = round(MIN_HALF_S * SAMPLE_RATE / WINDOW)
+    if probs.size < 2 * margin + 1:
+        return None
+    inner = probs[margin:-margin]
+    quiet = inner < OFF_PROB
+    best, run_start, best_len = None, None, 0
+    for i, q in enumerate([*quiet, False]):
+        if q and run_start is None:
+            run_start = i
+        elif not q and run_start is not None:
+            if i - run_start > best_len:
+                best, best_len = (run_start + i) // 2, i - run_start
+            run_start = None
+    if best is None:
+        best = int(np.argmin(inner))
+    return margin + best
 
 
 def _place(words: Sequence[Word], offset: float, duration: float) -> list[Word]:
