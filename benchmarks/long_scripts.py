@@ -390,8 +390,14 @@ BURSTY_SPEECH = (
 )
 
 # One sentence group (about 10 s) that the corpus says ten times with 1 s pauses (~108 s).
+# "So" opening a sentence after a written silence is a filler throughout the corpus ("[So]
+# hashing spreads the load", "[So] the B-tree wins" above); the unbracketed "So" of a ``Para``
+# ("... drop it. So every sender retries") follows the voice's own short gap and is the hard
+# negative. This "So" follows a 0.7 s silence, so it is marked like the others (it was left
+# unmarked until 2026-12-02: 10 of the coach's 16 "false" discourse fillers were this one
+# label; benchmarks/RESULTS-accuracy.md).
 REPEATED = (
     "Every read checks the cache first.", 0.6,
     "A miss goes to the database, and the result is written back.", 0.7,
-    "So the next reader finds it in memory.",
+    "[So] the next reader finds it in memory.",
 )
