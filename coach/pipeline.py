@@ -238,7 +238,8 @@ def finish_analysis(
     rating = (on_disk.rating if on_disk else None) or attempt.rating
     self_rating = (on_disk.self_rating if on_disk else None) or attempt.self_rating
     analysis.self_rating = self_rating
-    write_analysis(attempt, analysis.to_dict())
+    data = analysis.to_dict()  # once: for a long take it is a tenth of a second each time
+    write_analysis(attempt, data)
     _write_report(ctx, attempt, prompt, analysis)
     if attempt.follows:  # the answer it follows lists its follow-up answers: add this one
         refresh_report(ctx, attempt.follows)
@@ -248,7 +249,7 @@ def finish_analysis(
         attempt, state=state, error=None, rating=rating, self_rating=self_rating,
         recording_s=transcript.duration_s,
     )
-    warning = index_attempt(ctx, attempt, analysis.to_dict())
+    warning = index_attempt(ctx, attempt, data)
     if warning:
         analysis.extra["warnings"] = [*analysis.extra.get("warnings", []), warning]
     return attempt, analysis

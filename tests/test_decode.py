@@ -184,6 +184,53 @@ def test_too_long_with_a_lying_header_stops_while_decoding(
         decode_audio(path)
 
 
+
+def _recorded_take(path: Path, seconds: float = 3.0) -> np.ndarray:
+    """A take as the recorder writes it (``WavWriter``, 16 kHz mono PCM16), in 0.1 s blocks,
+    with both extremes of the sample range in it; returns the int16 samples written."""
+    from coach.audio.wavfile import WavWriter
+
+    rng = np.random.default_rng(7)
+    pcm = rng.integers(-32768, 32768, int(seconds * SAMPLE_RATE), dtype=np.int16)
+    pcm[:2] = (-32768, 32767)
+    with WavWriter(path, SAMPLE_RATE) as writer:
+        for i in range(0, pcm.size, 1600):
+            writer.write(pcm[i : i + 1600])
+    return pcm
+
+
+def test_a_recorded_take_reads_the_same_samples_as_pyav_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recorder's format is read with numpy alone (the analysis after stop reads the take
+    again): the samples must be PyAV's to the bit, or a file and a live take would differ."""
+    path = tmp_path / "take.wav"
+    pcm = _recorded_take(path)
+    by_av = decode_mod._decode_with_av(path)
+
+    def no_pyav(_path: Path) -> np.ndarray:
+        raise AssertionError("the recorder's own WAV went through PyAV")
+
+    monkeypatch.setattr(decode_mod, "_decode_with_av", no_pyav)
+    samples = decode_audio(path)
+    assert samples.dtype == np.float32 and samples.size == pcm.size
+    assert np.array_equal(samples, by_av)
+    assert samples[0] == -1.0 and samples[1] == np.float32(32767 / 32768)
+
+
+def test_a_chunk_after_the_audio_is_not_read_as_audio(tmp_path: Path) -> None:
+    """Editors append LIST/id3 chunks after the data chunk: they are not samples."""
+    path = tmp_path / "tagged.wav"
+    pcm = _recorded_take(path, 1.0)
+    tag = b"INFOISFT" + struct.pack("<I", 6) + b"coach\0"
+    raw = bytearray(path.read_bytes() + b"LIST" + struct.pack("<I", len(tag)) + tag)
+    raw[4:8] = struct.pack("<I", len(raw) - 8)
+    path.write_bytes(bytes(raw))
+    samples = decode_audio(path)
+    assert samples.size == pcm.size
+    assert np.array_equal(samples, decode_mod._decode_with_av(path))
+
+
 # ----------------------------------------------------------------------------- VAD
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.audio.wavfile import pcm16_mono_data, read_pcm16
 from coach.errors import CoachError
 
 SAMPLE_RATE = 16000
@@ -72,10 +73,27 @@ def decode_audio(path: str | Path) -> np.ndarray:
 
     Raises ``CoachError`` with one clear line when the file cannot give any audio.
     """
-    import av  # lazy: PyAV is only needed when a file is actually decoded
-
     path = Path(path).expanduser()
     _check_file(path)
+    # The recorder's own format is read with numpy alone: the same samples bit for bit as
+    # PyAV gives, 10x faster or more (0.01-0.02 s against 0.15-0.23 s for a 10 min take), and
+    # the analysis after stop reads the take again for its pitch.
+    pcm = pcm16_mono_data(path, SAMPLE_RATE)
+    if pcm is not None and pcm[1] > 0:
+        count = pcm[1] // 2
+        if count > MAX_SECONDS * SAMPLE_RATE:
+            raise _too_long(path, count / SAMPLE_RATE)
+        try:
+            return read_pcm16(path, *pcm)
+        except OSError as exc:
+            raise CoachError(f"cannot read audio file {path}: {exc.strerror or exc}") from exc
+    return _decode_with_av(path)
+
+
+def _decode_with_av(path: Path) -> np.ndarray:
+    """Any format and rate PyAV reads, resampled to 16 kHz mono (see ``decode_audio``)."""
+    import av  # lazy: PyAV is only needed when a file is actually decoded
+
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
     except (av.error.InvalidDataError, ValueError) as exc:

@@ -214,3 +214,35 @@ def wav_data_info(path: Path | str) -> tuple[int, int, int, int, int]:
     channels, rate, bits, offset = _find_chunks(head)
     frame_bytes = channels * bits // 8
     return channels, rate, bits, offset, max(0, size - offset) // frame_bytes * frame_bytes
+
+
+
+def pcm16_mono_data(path: Path | str, rate: int) -> tuple[int, int] | None:
+    """(offset, bytes) of the audio of a 16-bit PCM mono WAV at ``rate``, else ``None``.
+
+    This is the format the recorder writes; ``read_pcm16`` reads it with numpy alone (see
+    ``coach.audio.decode``). The audio is the data chunk as declared, or up to the end of the
+    file when the header says 0 bytes or more than there is (a take cut off before its header
+    was updated), which is how PyAV reads such a file too.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+            size = os.fstat(handle.fileno()).st_size
+        channels, file_rate, bits, offset = _find_chunks(head)
+        declared = struct.unpack("<I", head[offset - 4 : offset])[0]
+    except (OSError, ValueError, struct.error):
+        return None
+    if (channels, file_rate, bits) != (1, rate, 16):
+        return None
+    available = max(0, size - offset)
+    data = declared if 0 < declared <= available else available
+    return offset, data // 2 * 2
+
+
+def read_pcm16(path: Path | str, offset: int, data_bytes: int) -> np.ndarray:
+    """16-bit PCM samples as float32 in [-1, 1), scaled by 1/32768 exactly as PyAV does."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        raw = handle.read(data_bytes)
+    return np.frombuffer(raw, "<i2").astype(np.float32) / np.float32(32768.0)
