@@ -216,7 +216,6 @@ def wav_data_info(path: Path | str) -> tuple[int, int, int, int, int]:
     return channels, rate, bits, offset, max(0, size - offset) // frame_bytes * frame_bytes
 
 
-
 def pcm16_mono_data(path: Path | str, rate: int) -> tuple[int, int] | None:
     """(offset, bytes) of the audio of a 16-bit PCM mono WAV at ``rate``, else ``None``.
 
