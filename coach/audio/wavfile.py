@@ -206,11 +206,15 @@ def repair_wav(path: Path | str) -> float:
     return data_bytes / frame_bytes / rate
 
 
+def _head(path: Path | str) -> tuple[bytes, int]:
+    """The first 4 kB of a file (where a WAV's chunks before the audio are) and its size."""
+    with open(path, "rb") as handle:
+        return handle.read(4096), os.fstat(handle.fileno()).st_size
+
+
 def wav_data_info(path: Path | str) -> tuple[int, int, int, int, int]:
     """(channels, rate, bits, data_offset, data_bytes from the file size) of a PCM WAV."""
-    with open(path, "rb") as handle:
-        head = handle.read(4096)
-        size = os.fstat(handle.fileno()).st_size
+    head, size = _head(path)
     channels, rate, bits, offset = _find_chunks(head)
     frame_bytes = channels * bits // 8
     return channels, rate, bits, offset, max(0, size - offset) // frame_bytes * frame_bytes
@@ -225,9 +229,7 @@ def pcm16_mono_data(path: Path | str, rate: int) -> tuple[int, int] | None:
     was updated), which is how PyAV reads such a file too.
     """
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-            size = os.fstat(handle.fileno()).st_size
+        head, size = _head(path)
         channels, file_rate, bits, offset = _find_chunks(head)
         declared = struct.unpack("<I", head[offset - 4 : offset])[0]
     except (OSError, ValueError, struct.error):
