@@ -45,7 +45,8 @@ def run_once(seconds: float, threads: int, home: Path, transcriber) -> dict[str,
     t1 = time.perf_counter()
     transcript = streamer.finish()
     t2 = time.perf_counter()
-    analyze_attempt(ctx, attempt, prompt, transcriber=transcriber, transcript=transcript)
+    analyze_attempt(ctx, attempt, prompt, transcriber=transcriber, transcript=transcript,
+                    pitch_track=streamer.pitch)
     t3 = time.perf_counter()
     if transcript is None:
         print("  (streaming gave up: the analysis transcribed the file)", file=sys.stderr)

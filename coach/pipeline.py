@@ -32,7 +32,7 @@ from coach.core.attempts import (
     write_atomic,
 )
 from coach.core.model import Analysis, Prompt, Transcript
-from coach.core.pitch import measure_pitch, voice_regions
+from coach.core.pitch import PitchTracker, measure_pitch, voice_regions
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -126,15 +126,20 @@ def index_attempt(ctx: Context, attempt: Attempt, analysis: dict[str, Any] | Non
 
 
 def recording_pitch(
-    attempt: Attempt, transcript: Transcript, samples: Any = None
+    attempt: Attempt, transcript: Transcript, samples: Any = None,
+    track: PitchTracker | None = None,
 ) -> dict[str, Any] | None:
-    """Pitch variety of the attempt's recording (``samples`` if already decoded).
+    """Pitch variety of the attempt's recording: from ``track`` when it was tracked while
+    recording (the same figures, computed on the same grid), else from ``samples`` if already
+    decoded, else from the file.
 
     ``None`` when there is no recording to measure (gone, unreadable): pitch is an extra and
     never fails an analysis.
     """
     from coach.audio.decode import SAMPLE_RATE, decode_audio
 
+    if track is not None:
+        return track.measure(voice_regions(transcript))
     if samples is None:
         if not attempt.recording_path.is_file():
             return None
@@ -212,16 +217,17 @@ def finish_analysis(
     corrections: Sequence[dict[str, Any]] = (),
     samples: Any = None,
     pitch: dict[str, Any] | None = None,
+    pitch_track: PitchTracker | None = None,
     state: str | None = None,
 ) -> tuple[Attempt, Analysis]:
     """Analyse a transcript and write analysis.json and report.html into the attempt folder.
 
     ``pitch`` already measured (a re-analysis keeps it) is used as is; otherwise it is measured
-    from ``samples`` or the recording. The attempt ends ``state`` (default: "analysed", or
-    "recovered" for a take recovered after a crash, which it stays).
+    from ``pitch_track``, ``samples`` or the recording. The attempt ends ``state`` (default:
+    "analysed", or "recovered" for a take recovered after a crash, which it stays).
     """
     if pitch is None:
-        pitch = recording_pitch(attempt, transcript, samples)
+        pitch = recording_pitch(attempt, transcript, samples, pitch_track)
     analysis = analyze(
         transcript,
         prompt=prompt,
@@ -277,10 +283,14 @@ def analyze_attempt(
     *,
     transcriber: Transcriber,
     transcript: Transcript | None = None,
+    pitch_track: PitchTracker | None = None,
     samples: Any = None,
     on_progress: Progress | None = None,
 ) -> tuple[Attempt, Analysis]:
     """Transcribe (unless a streamed ``transcript`` is given) and analyse one attempt.
+
+    ``pitch_track`` is the pitch tracked while the streamed ``transcript`` was (the
+    streamer's ``pitch``); without a streamed transcript it is not used.
 
     The attempt is marked "analysing" by this process first (on disk and in the index), so
     another coach leaves it alone while it runs and, if this process dies, the next command
@@ -292,6 +302,7 @@ def analyze_attempt(
     attempt = mark_analysing(ctx, attempt)
     try:
         if transcript is None:
+            pitch_track = None  # tracked with a stream that was not used
             if on_progress:
                 on_progress(0.0, "transcribing")
 
@@ -310,7 +321,7 @@ def analyze_attempt(
         if on_progress:
             on_progress(0.92, "analysing")
         result = finish_analysis(ctx, attempt, prompt, transcript, samples=samples,
-                                 state=final_state)
+                                 pitch_track=pitch_track, state=final_state)
         if on_progress:
             on_progress(1.0, "done")
         return result

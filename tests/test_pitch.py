@@ -22,7 +22,7 @@ from coach.audio.vad import speech_regions
 from coach.cli.common import Context, open_context
 from coach.core.attempts import new_attempt
 from coach.core.model import Transcript, Word
-from coach.core.pitch import MONOTONE_SEMITONES, describe, measure_pitch
+from coach.core.pitch import MONOTONE_SEMITONES, PitchTracker, describe, measure_pitch
 from coach.core.report import format_clock, render_report
 from coach.pipeline import finish_analysis, reanalyze, save_transcript
 from coach.tui.logic.review import pitch_line
@@ -126,6 +126,37 @@ def test_a_flat_10_s_between_two_glides_is_the_monotone_stretch() -> None:
 def test_a_last_sliver_of_a_window_joins_the_one_before() -> None:
     pitch = measure_pitch(glide(100.0, 0.75, 23.0))
     assert [(w["start"], w["end"]) for w in pitch["windows"]] == [(0, 10), (10, 23)]
+
+
+def _fed_in_blocks(samples: np.ndarray, regions: list, seed: int) -> dict:
+    """measure_pitch as the live take does it: blocks of random sizes, as they arrive."""
+    rng = np.random.default_rng(seed)
+    tracker, i = PitchTracker(RATE), 0
+    while i < samples.size:
+        n = int(rng.integers(1, 5000))
+        tracker.feed(samples[i : i + n])
+        i += n
+    return tracker.measure(regions)
+
+
+def test_the_pitch_of_a_take_fed_in_blocks_is_that_of_the_whole_file() -> None:
+    """The live take tracks pitch from the microphone's blocks while it records; ``coach
+    analyze`` measures the saved file at once: the same figures to the last digit, whatever the
+    block sizes (45 s: several YIN batches and decimation pieces, a pause, two voices)."""
+    samples = np.concatenate([glide(100.0, 0.75, 25.0), np.zeros(RATE), voice(140.0, 20.0)])
+    regions = speech_regions(samples)
+    whole = measure_pitch(samples, RATE, regions)
+    assert whole["median_hz"] is not None and len(whole["windows"]) == 5
+    for seed in (1, 2):
+        assert _fed_in_blocks(samples, regions, seed) == whole
+
+
+def test_a_real_recording_fed_in_blocks_reads_as_the_whole_file(shared_audio: Path) -> None:
+    samples = decode_audio(shared_audio / "jfk.flac")
+    regions = speech_regions(samples)
+    whole = measure_pitch(samples, RATE, regions)
+    assert 200 < whole["median_hz"] < 300  # a man speaking up in a speech
+    assert _fed_in_blocks(samples, regions, 3) == whole
 
 
 # ----------------------------------------------------------------------------- real speech

@@ -19,6 +19,7 @@ import pytest
 from coach.audio.decode import decode_audio
 from coach.audio.recorder import FileSource, Recorder
 from coach.core.model import Transcript, Word
+from coach.core.pitch import measure_pitch, voice_regions
 from coach.transcribe.streaming import StreamingTranscriber
 
 # A spoken answer with pauses of every length (commas, sentence ends, thinking pauses) and
@@ -91,12 +92,14 @@ def answer(speak) -> Path:
 
 @pytest.fixture(scope="module")
 def streamed(answer: Path, transcriber, tmp_path_factory: pytest.TempPathFactory):
-    """(streamed transcript, whole-file transcript, streamer, live words) for the answer."""
+    """(streamed transcript, whole-file transcript, streamer, live words) for the answer; the
+    recording is ``streamer.recording``."""
     live: list[Word] = []
     streamer = StreamingTranscriber(transcriber, on_words=live.extend)
     wav = record_streaming(answer, tmp_path_factory.mktemp("rec") / "answer.wav", streamer)
     transcript = streamer.finish()
     whole = transcriber.transcribe_file(wav)
+    streamer.recording = wav
     return transcript, whole, streamer, live
 
 
@@ -111,6 +114,32 @@ def test_streamed_transcript_matches_a_whole_file_pass(streamed) -> None:
     assert transcript.speech_regions == whole.speech_regions
     assert transcript == whole
     assert wer(script_words(), norm(transcript.text)) <= 0.15, transcript.text
+
+
+@pytest.mark.slow
+def test_pitch_tracked_while_recording_is_what_the_file_gives(
+    streamed, transcriber, coach_home: Path
+) -> None:
+    """The review's pitch comes from the streaming worker (nothing left to measure at stop);
+    ``coach analyze`` of the saved recording says exactly the same."""
+    import argparse
+
+    from coach.cli.common import open_context
+    from coach.pipeline import analyze_attempt, import_recording
+
+    transcript, whole, streamer, _ = streamed
+    assert streamer.pitch is not None
+    ctx = open_context(argparse.Namespace(home=str(coach_home), prompts_dir=None))
+    live_take = import_recording(ctx, streamer.recording, None)
+    live_take.recording_path.unlink()  # the figure must come from the track, not the file
+    _, live = analyze_attempt(ctx, live_take, None, transcriber=transcriber,
+                              transcript=transcript, pitch_track=streamer.pitch)
+    _, from_file = analyze_attempt(ctx, import_recording(ctx, streamer.recording, None), None,
+                                   transcriber=transcriber)
+    assert live.pitch is not None and live.pitch["median_hz"] is not None
+    assert live.pitch == from_file.pitch
+    assert live.pitch == measure_pitch(decode_audio(streamer.recording), 16000,
+                                       voice_regions(whole))
 
 
 @pytest.mark.slow

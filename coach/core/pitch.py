@@ -11,6 +11,8 @@ Choices, stated once:
   from FFT cross-correlations (no Python loop over frames), the first dip under
   ``YIN_THRESHOLD`` (and near the deepest dip) taken down to its local minimum and refined by a
   parabola. The search covers 60-500 Hz: every adult speaking voice, with room for emphasis.
+  ``PitchTracker`` does this as the audio arrives, on a fixed grid, so a live take has its
+  frames ready at stop and a file gives the same figures to the last digit.
 * **Voiced frames** are periodic (that dip exists) and loud (within ``LOUD_RANGE_DB`` of the
   answer's loud frames, above ``FLOOR_DB``), inside the speech regions the transcript gives, so
   silence between phrases is never looked at. Runs of voicing shorter than ``MIN_RUN_FRAMES``
@@ -64,32 +66,8 @@ MIN_WINDOW_S = 5.0  # a last window shorter than this joins the one before it
 MIN_VOICED_S = 1.0  # a window needs this much voiced speech for a spread to mean anything
 MONOTONE_SEMITONES = 4.0  # a 10 s window spreading less than this sounds flat
 LOW_PCT, HIGH_PCT = 5.0, 95.0
-BLOCK = 2048  # frames per FFT block: bounded memory on long recordings
-
-
-def _frame_starts(n_samples: int, rate: int, regions: Sequence[tuple[float, float]] | None,
-                  span: int) -> np.ndarray:
-    """Sample index where each analysed frame starts: every hop whose centre is in a region."""
-    hop = round(HOP_S * rate)
-    last = n_samples - span
-    if last < 0:
-        return np.zeros(0, np.int64)
-    starts = np.arange(0, last + 1, hop, dtype=np.int64)
-    if regions is None:
-        return starts
-    merged: list[list[float]] = []
-    for lo, hi in sorted((float(lo), float(hi)) for lo, hi in regions):
-        if merged and lo <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], hi)
-        elif hi > lo:
-            merged.append([lo, hi])
-    if not merged:
-        return np.zeros(0, np.int64)
-    bounds = np.asarray(merged)
-    centre = (starts + span / 2) / rate
-    which = np.searchsorted(bounds[:, 0], centre, side="right") - 1
-    inside = (which >= 0) & (centre < bounds[np.maximum(which, 0), 1])
-    return starts[inside]
+BLOCK = 2048  # frames per YIN batch (20 s): bounded memory on long recordings
+SEGMENT_S = 4.0  # the recording is decimated in pieces of this length
 
 
 def _cmndf(x: np.ndarray, starts: np.ndarray, window: int, tau_max: int) -> np.ndarray:
@@ -163,6 +141,13 @@ def _pieces(times: np.ndarray, f0: np.ndarray) -> list[tuple[int, int]]:
     return list(pairwise(bounds))
 
 
+def _median(v: np.ndarray) -> float:
+    """``np.median`` of a short array, the same value without its overhead (~40 us a call,
+    and a long answer has thousands of voiced pieces)."""
+    s = np.sort(v)
+    return float((s[(s.size - 1) // 2] + s[s.size // 2]) / 2)
+
+
 def _fix_octaves(times: np.ndarray, f0: np.ndarray) -> np.ndarray:
     """Undo YIN's octave slips: a voiced stretch far off the speaker's octave, or an octave off
     the stretch it continues, is moved by whole octaves (pitch itself never changes here).
@@ -179,7 +164,7 @@ def _fix_octaves(times: np.ndarray, f0: np.ndarray) -> np.ndarray:
     pieces = _pieces(times, out)
     centre = float(np.median(np.log2(out)))
     for a, b in pieces:
-        off = float(np.median(np.log2(out[a:b]))) - centre
+        off = _median(np.log2(out[a:b])) - centre
         if abs(off) > FOLD_OCTAVES:
             out[a:b] *= 2.0 ** -np.round(off)
     # chains: pieces that follow each other within CHAIN_GAP_S (split only by a jump)
@@ -199,20 +184,189 @@ def _fix_octaves(times: np.ndarray, f0: np.ndarray) -> np.ndarray:
     return out
 
 
-def _decimate(x: np.ndarray, factor: int) -> np.ndarray:
-    """Low-pass (windowed sinc, 80% of the new Nyquist) and keep every ``factor``-th sample.
+def _lowpass(factor: int) -> np.ndarray:
+    """The decimation filter: windowed sinc at 80% of the new Nyquist, ``16 * factor + 1`` taps.
 
-    Pitch lives under 500 Hz and its harmonics that YIN needs under 2 kHz; dropping the rest
+    Pitch lives under 500 Hz and the harmonics YIN needs under 2 kHz; dropping the rest
     divides the work by ``factor`` and removes high formants that can pull YIN off.
     """
-    if factor <= 1 or x.size == 0:
-        return x
     taps = 16 * factor
     n = np.arange(taps + 1) - taps / 2
     h = np.sinc(n * 0.8 / factor) * np.hamming(taps + 1)
-    h = (h / h.sum()).astype(x.dtype)
-    # "full" sliced, not "same": "same" returns the filter's length for a shorter input
-    return np.convolve(x, h)[taps // 2 : taps // 2 + x.size : factor]
+    return (h / h.sum()).astype(np.float32)
+
+
+class PitchTracker:
+    """YIN over a recording fed in pieces of any size; the same frames whatever the pieces.
+
+    The live take feeds it the microphone's blocks in the streaming worker while the answer is
+    recorded, ``coach analyze`` the whole decoded file at once: both get frames computed on one
+    fixed grid (decimation in ``SEGMENT_S`` pieces, YIN in batches of ``BLOCK`` frames), so the
+    figures are identical, and at stop only the last few seconds are left to do. What needs the
+    whole answer (which frames lie in speech, the loudness gate, octave fixing) is done by
+    :meth:`track` from the per-frame results, in milliseconds.
+
+    Memory: the frames' loudness and period (16 bytes per 10 ms) and under ``SEGMENT_S`` +
+    a batch of audio.
+    """
+
+    def __init__(self, rate: int = RATE) -> None:
+        self.rate = rate
+        self.factor = max(1, int(rate // ANALYSIS_RATE))
+        self.analysis_rate = rate // self.factor
+        self._h = _lowpass(self.factor) if self.factor > 1 else np.ones(1, np.float32)
+        self._half = (self._h.size - 1) // 2
+        self.window = round(FRAME_S * self.analysis_rate)
+        self.tau_min = int(np.floor(self.analysis_rate / FMAX_HZ))
+        self.tau_max = int(np.ceil(self.analysis_rate / FMIN_HZ))
+        self.span = self.window + self.tau_max
+        self.hop = round(HOP_S * self.analysis_rate)
+        self._segment = round(SEGMENT_S * self.analysis_rate)  # decimated samples per piece
+        self._raw = np.zeros(0, np.float32)  # input from sample _raw_origin on
+        self._raw_origin = 0
+        self._fed = 0
+        self._dec = np.zeros(0, np.float32)  # decimated signal from _dec_origin on
+        self._dec_origin = 0
+        self._done_frames = 0
+        self._db: list[np.ndarray] = []
+        self._period: list[np.ndarray] = []
+        self._finished = False
+
+    def feed(self, samples: np.ndarray) -> None:
+        """Add audio (mono float); does the work the grid allows so far."""
+        if self._finished:
+            raise RuntimeError("the pitch track is finished")
+        x = np.asarray(samples, dtype=np.float32).reshape(-1)
+        self._raw = np.concatenate([self._raw, x])
+        self._fed += x.size
+        f = self.factor
+        while True:
+            k0 = self._dec_origin + self._dec.size
+            k1 = k0 + self._segment
+            if f * k1 + self._half > self._fed:
+                break
+            self._decimate(k0, k1)
+        self._frames(final=False)
+
+    def finish(self) -> None:
+        """The recording ended: decimate and analyse what is left (zero beyond the end)."""
+        if self._finished:
+            return
+        k0 = self._dec_origin + self._dec.size
+        k1 = -(-self._fed // self.factor)
+        if k1 > k0:
+            self._decimate(k0, k1)
+        self._frames(final=True)
+        self._raw = np.zeros(0, np.float32)
+        self._dec = np.zeros(0, np.float32)
+        self._finished = True
+
+    @property
+    def duration_s(self) -> float:
+        return self._fed / self.rate
+
+    def _decimate(self, k0: int, k1: int) -> None:
+        """Decimated samples ``k0 .. k1 - 1`` (the filter centred on input ``factor * k``)."""
+        f, half = self.factor, self._half
+        lo, hi = f * k0 - half, f * k1 + half
+        a, b = max(lo, self._raw_origin), min(hi, self._fed)
+        xs = np.zeros(hi - lo, np.float32)
+        xs[a - lo : b - lo] = self._raw[a - self._raw_origin : b - self._raw_origin]
+        y = np.convolve(xs, self._h, mode="valid")[::f][: k1 - k0] if f > 1 else xs
+        self._dec = np.concatenate([self._dec, y.astype(np.float32)])
+        keep = f * k1 - half  # the next piece starts reading here
+        if keep > self._raw_origin:
+            self._raw = self._raw[keep - self._raw_origin :]
+            self._raw_origin = keep
+
+    def _frames(self, *, final: bool) -> None:
+        """YIN on every frame (32 ms every 10 ms) the decimated signal holds, batch by batch."""
+        end = self._dec_origin + self._dec.size
+        available = (end - self.span) // self.hop + 1 if end >= self.span else 0
+        while self._done_frames < available:
+            first = self._done_frames
+            last = first + BLOCK
+            if last > available:
+                if not final:
+                    return
+                last = available
+            self._batch(first, last)
+            self._done_frames = last
+            keep = last * self.hop  # the next batch's first frame
+            if keep > self._dec_origin:
+                self._dec = self._dec[keep - self._dec_origin :]
+                self._dec_origin = keep
+
+    def _batch(self, first: int, last: int) -> None:
+        x = self._dec
+        starts = np.arange(first, last, dtype=np.int64) * self.hop - self._dec_origin
+        mid = starts + self.tau_max // 2
+        loud = x[mid[:, None] + np.arange(self.window)[None, :]].astype(np.float64)
+        db = 10.0 * np.log10(np.mean(loud**2, axis=1) + 1e-12)
+        period = np.full(starts.size, np.nan)
+        idx = np.flatnonzero(db > FLOOR_DB)  # the gate of ``track`` is never below the floor
+        if idx.size:
+            period[idx] = _yin_block(x, starts[idx], self.window, self.tau_min, self.tau_max)
+        self._db.append(db)
+        self._period.append(period)
+
+    def track(
+        self, regions: Sequence[tuple[float, float]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(times in s, f0 in Hz) of the voiced frames; ``regions`` limits it to speech.
+
+        Frames whose centre is in ``regions`` (``None``: all) are gated by loudness against
+        the answer's own loud frames; runs of voicing shorter than ``MIN_RUN_FRAMES`` are
+        dropped and octave slips undone.
+        """
+        self.finish()
+        empty = (np.zeros(0), np.zeros(0))
+        if not self._db:
+            return empty
+        db = np.concatenate(self._db)
+        period = np.concatenate(self._period)
+        centre = (np.arange(db.size) * self.hop + self.span / 2) / self.analysis_rate
+        sel = np.flatnonzero(_inside(centre, regions))
+        if sel.size == 0:
+            return empty
+        db, period = db[sel], period[sel]
+        gate = db > max(FLOOR_DB, float(np.percentile(db, 95)) - LOUD_RANGE_DB)
+        voiced = gate & np.isfinite(period)
+        # consecutive frames only: a run broken by a gap in regions is two runs
+        contiguous = np.concatenate(([False], np.diff(sel) == 1))
+        keep = np.zeros_like(voiced)
+        for a, b in _runs(voiced):
+            pieces = np.flatnonzero(~contiguous[a + 1 : b]) + a + 1
+            for s, e in pairwise([a, *pieces.tolist(), b]):
+                if e - s >= MIN_RUN_FRAMES:
+                    keep[s:e] = True
+        if not keep.any():
+            return empty
+        f0 = self.analysis_rate / period[keep]
+        times = centre[sel][keep]
+        return times, _fix_octaves(times, f0)
+
+    def measure(self, regions: Sequence[tuple[float, float]] | None = None) -> dict:
+        """The ``pitch`` JSON of what was fed (see ``measure_pitch``)."""
+        times, f0 = self.track(regions)
+        return summarize(times, f0, self.duration_s)
+
+
+def _inside(times: np.ndarray, regions: Sequence[tuple[float, float]] | None) -> np.ndarray:
+    """Which ``times`` lie in one of ``regions`` (all of them for ``None``)."""
+    if regions is None:
+        return np.ones(times.size, bool)
+    merged: list[list[float]] = []
+    for lo, hi in sorted((float(lo), float(hi)) for lo, hi in regions):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        elif hi > lo:
+            merged.append([lo, hi])
+    if not merged:
+        return np.zeros(times.size, bool)
+    bounds = np.asarray(merged)
+    which = np.searchsorted(bounds[:, 0], times, side="right") - 1
+    return (which >= 0) & (times < bounds[np.maximum(which, 0), 1])
 
 
 def f0_track(
@@ -224,46 +378,9 @@ def f0_track(
 
     ``regions`` limits the search to speech (``None``: the whole recording).
     """
-    factor = max(1, int(rate // ANALYSIS_RATE))
-    x = _decimate(np.asarray(samples, dtype=np.float32).reshape(-1), factor)
-    rate = rate // factor
-    window = round(FRAME_S * rate)
-    tau_min = int(np.floor(rate / FMAX_HZ))
-    tau_max = int(np.ceil(rate / FMIN_HZ))
-    span = window + tau_max
-    starts = _frame_starts(x.size, rate, regions, span)
-    empty = (np.zeros(0), np.zeros(0))
-    if starts.size == 0 or not np.any(x):
-        return empty
-    # loudness of each frame's window, and the answer's loud level, for the energy gate
-    sq = np.concatenate(([0.0], np.cumsum(x.astype(np.float64) ** 2)))
-    mid = starts + tau_max // 2
-    power = (sq[mid + window] - sq[mid]) / window
-    db = 10.0 * np.log10(power + 1e-12)
-    loud = float(np.percentile(db, 95))
-    gate = db > max(FLOOR_DB, loud - LOUD_RANGE_DB)
-    period = np.full(starts.size, np.nan)
-    for i in range(0, starts.size, BLOCK):
-        part = slice(i, i + BLOCK)
-        idx = np.flatnonzero(gate[part]) + i
-        if idx.size:
-            period[idx] = _yin_block(x, starts[idx], window, tau_min, tau_max)
-    voiced = np.isfinite(period)
-    # consecutive frames only (a frame every hop): a run broken by a gap in regions is two runs
-    hop = round(HOP_S * rate)
-    contiguous = np.concatenate(([False], np.diff(starts) == hop))
-    keep = np.zeros_like(voiced)
-    for a, b in _runs(voiced):
-        pieces = np.flatnonzero(~contiguous[a + 1 : b]) + a + 1
-        bounds = [a, *pieces.tolist(), b]
-        for s, e in pairwise(bounds):
-            if e - s >= MIN_RUN_FRAMES:
-                keep[s:e] = True
-    if not keep.any():
-        return empty
-    f0 = rate / period[keep]
-    times = (starts[keep] + span / 2) / rate
-    return times, _fix_octaves(times, f0)
+    tracker = PitchTracker(rate)
+    tracker.feed(samples)
+    return tracker.track(regions)
 
 
 def spread_semitones(f0: np.ndarray) -> float | None:
@@ -321,9 +438,9 @@ def measure_pitch(
     With no voiced speech (silence, noise) ``median_hz`` and ``spread_semitones`` are ``None``
     and there are no monotone stretches: nothing was heard to be flat.
     """
-    x = np.asarray(samples, dtype=np.float32).reshape(-1)
-    times, f0 = f0_track(x, rate, regions)
-    return summarize(times, f0, x.size / rate)
+    tracker = PitchTracker(rate)
+    tracker.feed(samples)
+    return tracker.measure(regions)
 
 
 def voice_regions(transcript: Transcript) -> list[tuple[float, float]]:

@@ -32,6 +32,7 @@ from coach.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from coach.cli.common import Context
+    from coach.core.pitch import PitchTracker
     from coach.transcribe.whisper import Transcriber
     from coach.tui.logic.session import RecorderFactory, TranscriberFactory
 
@@ -185,16 +186,18 @@ class CoachApp(App[None]):
         self.push_screen(InterviewScreen(prompts, level))
 
     def analyse(
-        self, attempt: Attempt | None, prompt: Prompt | None, transcript: Transcript | None = None
+        self, attempt: Attempt | None, prompt: Prompt | None, transcript: Transcript | None = None,
+        pitch_track: PitchTracker | None = None,
     ) -> None:
         """Replace the practice screen with processing; ``transcript`` was streamed while
-        recording (then only the analysis is left to do)."""
+        recording, ``pitch_track`` tracked with it (then only the analysis is left to do)."""
         from coach.tui.screens.processing import ProcessingScreen
 
         if attempt is None:
             self.pop_screen()
             return
-        self.switch_screen(ProcessingScreen(attempt, prompt, transcript, ask_self_rating=True))
+        self.switch_screen(ProcessingScreen(attempt, prompt, transcript, pitch_track=pitch_track,
+                                            ask_self_rating=True))
 
     @work(thread=True, exclusive=True, group="microphone", exit_on_error=False)
     def choose_microphone(self, device: str, name: str) -> None:

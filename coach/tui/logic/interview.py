@@ -19,6 +19,7 @@ from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.cli.common import Context
+    from coach.core.pitch import PitchTracker
     from coach.transcribe.whisper import Transcriber
 
 
@@ -41,12 +42,14 @@ def analyse_take(
     prompt: Prompt,
     transcriber: Transcriber,
     transcript: Transcript | None,
+    pitch_track: PitchTracker | None = None,
 ) -> tuple[Attempt, Analysis]:
     """Analyse one answer of the round exactly as a practice answer is (the streamed
-    transcript when there is one): analysis.json, report.html, the history index."""
+    transcript and pitch when there are): analysis.json, report.html, the history index."""
     from coach.pipeline import analyze_attempt
 
-    return analyze_attempt(ctx, attempt, prompt, transcriber=transcriber, transcript=transcript)
+    return analyze_attempt(ctx, attempt, prompt, transcriber=transcriber, transcript=transcript,
+                           pitch_track=pitch_track)
 
 
 def plan(

@@ -140,7 +140,7 @@ class InterviewScreen(Screen[None]):
         try:
             transcriber = self.app.wait_for_transcriber()
             attempt, analysis = interview.analyse_take(
-                self.app.ctx, take.attempt, prompt, transcriber, take.transcript
+                self.app.ctx, take.attempt, prompt, transcriber, take.transcript, take.pitch_track
             )
         except Exception as exc:  # the recording is kept; the round goes on
             self.post_message(TakeFailed(str(exc) or type(exc).__name__))

@@ -40,6 +40,7 @@ from coach.tui.widgets.timer import AnswerTimer
 from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from coach.core.pitch import PitchTracker
     from coach.tui.app import CoachApp
 
 PREP, RECORDING, BLOCKED, STOPPING = "prep", "recording", "blocked", "stopping"
@@ -49,10 +50,11 @@ ASKING, CLOSED = "asking", "closed"
 @dataclass(frozen=True)
 class Take:
     """A finished take handed back to the interview round: the attempt and, when it was
-    transcribed while recording, its transcript."""
+    transcribed while recording, its transcript and the pitch tracked with it."""
 
     attempt: Attempt
     transcript: Transcript | None
+    pitch_track: PitchTracker | None = None
 
 
 class PracticeScreen(Screen["Take | None"]):
@@ -291,15 +293,17 @@ class PracticeScreen(Screen["Take | None"]):
             result = self._halt()
             streamer, self.streamer = self.streamer, None
             transcript = streamer.finish() if streamer is not None else None
+            track = streamer.pitch if streamer is not None and transcript is not None else None
             attempt = session.recorded(self.attempt, result) if self.attempt else None
         except Exception as exc:  # keep the take on disk; the next start recovers it
             self.app.call_from_thread(self.stop_failed, str(exc) or type(exc).__name__)
             return
         if self.interview:
-            take = Take(attempt, transcript) if attempt is not None else None
+            take = Take(attempt, transcript, track) if attempt is not None else None
             self.app.call_from_thread(self.dismiss, take)
             return
-        self.app.call_from_thread(self.app.analyse, attempt, self.analysis_prompt, transcript)
+        self.app.call_from_thread(self.app.analyse, attempt, self.analysis_prompt, transcript,
+                                  track)
 
     def stop_failed(self, error: str) -> None:
         folder = self.attempt.folder if self.attempt else "the attempts folder"

@@ -24,6 +24,7 @@ from coach.tui.messages import AnalysisDone, AnalysisFailed, AnalysisProgress
 from coach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from coach.core.pitch import PitchTracker
     from coach.tui.app import CoachApp
 
 STAGES = {
@@ -47,12 +48,14 @@ class ProcessingScreen(Screen[None]):
         prompt: Prompt | None,
         transcript: Transcript | None = None,
         *,
+        pitch_track: PitchTracker | None = None,
         ask_self_rating: bool = False,
     ) -> None:
         super().__init__()
         self.attempt = attempt
         self.prompt = prompt
         self.transcript = transcript
+        self.pitch_track = pitch_track
         self.failed = False
         self.asking = ask_self_rating  # the self-rating dialog is (about to be) open
         self.self_rating: str | None = None
@@ -89,6 +92,7 @@ class ProcessingScreen(Screen[None]):
                 self.prompt,
                 transcriber=transcriber,
                 transcript=self.transcript,
+                pitch_track=self.pitch_track,
                 on_progress=lambda f, stage: self.post_message(AnalysisProgress(f, stage)),
             )
         except Exception as exc:
