@@ -68,7 +68,7 @@ def test_the_json_has_every_documented_field() -> None:
     assert set(data["pauses"][0]) >= {"start", "end", "duration", "kind"}
     assert set(data["reasoning"]) == {"count", "per_min", "markers", "thirds"}
     assert set(data["score"]) == {
-        "total", "content", "delivery", "gap", "verdict", "change", "components"}
+        "total", "content", "delivery", "gap", "verdict", "change", "held", "components"}
     assert set(data["hedges"]) == {"count", "per_min", "items"}
     assert isinstance(data["red_flags"], list) and isinstance(data["repetition"], list)
     assert set(data["extra"]) >= {"pace", "filler_stats", "stretched_words", "corrections"}

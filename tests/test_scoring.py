@@ -134,3 +134,30 @@ def test_an_answer_held_under_fifty_by_a_content_rule_names_a_knowledge_gap() ->
     """Reasons and a decision, but a third of the key points: the gap is what was missed."""
     result = score(with_(**{**ON_PROMPT, "coverage_ratio": 0.25}), Settings())
     assert result["total"] < 50 and result["gap"] == "knowledge"
+
+
+def test_facts_without_a_decision_or_an_alternative_need_work_however_fluent() -> None:
+    """Two red flags (here: no decision, only one solution) are what an interviewer hears
+    from an answer that recites facts: it needs work even with most key points and a clean
+    delivery, and the verdict says what held it there."""
+    facts = with_(**{**ON_PROMPT, "coverage_ratio": 0.75},
+                  flags=frozenset({"no-decision", "one-solution"}))
+    result = score(facts, Settings())
+    assert result["delivery"] == 100 and result["content"] >= 50
+    assert result["total"] < 50 and result["verdict"].startswith("Needs work")
+    assert "held there: 2 red flags" in result["verdict"] and result["held"] == "2 red flags"
+    assert result["gap"] == "knowledge"
+    one = score(with_(**{**ON_PROMPT, "coverage_ratio": 0.75}, flags=frozenset({"no-decision"})),
+                Settings())
+    assert one["total"] >= 50 and one["held"] == ""
+
+
+def test_an_answer_twice_its_time_box_is_at_most_fair_with_a_communication_gap() -> None:
+    """Everything said, but in 240 s for a 120 s question: the interviewer would have cut in."""
+    long = score(with_(**{**ON_PROMPT, "answer_length_s": 240}), Settings())
+    assert long["content"] == 100
+    assert 50 <= long["total"] < 70 and long["verdict"].startswith("Fair answer")
+    assert long["held"] == "over 1.5 times the time box"
+    assert long["gap"] == "communication"
+    fits = score(with_(**{**ON_PROMPT, "answer_length_s": 170}), Settings())
+    assert fits["held"] == "" and fits["total"] >= 70

@@ -9,11 +9,15 @@ target band, the source of that band, the measured value and the points it earne
 off linearly outside the band, so a small miss costs little. Components that do not apply are
 left out and the rest rescaled.
 
-The total is ``0.7 * content + 0.3 * delivery`` but never more than ``content + 10``, and with a
-prompt, an answer covering under a third of its key points (by weight) stays under 50 however
-fluent it is: a smooth answer to another question is not a good answer to this one. The verdict
-names the gap (knowledge: content missing; communication: content there, delivery weak; both;
-none) and the single change that would gain the most points.
+The total is ``0.7 * content + 0.3 * delivery`` but never more than ``content + 10``, and it is
+held under a verdict's bar by what an interviewer would not let pass, however fluent the answer
+(``limits_of``): with a prompt, under a third of its key points (by weight) is "Needs work" (a
+smooth answer to another question is not a good answer to this one); so is no trade-off at
+all, or two red flags or more (facts without a decision or an alternative, a hedged
+non-answer, a story that blames); running past 1.5 times the time box (the interviewer would
+have cut in) is at most "Fair". The verdict says which limit held the total. It names the gap
+(knowledge: content missing; communication: content there, delivery weak; both; none) and the
+single change that would gain the most points.
 """
 
 from __future__ import annotations
@@ -29,7 +33,11 @@ CONTENT_WEIGHT = 0.7
 DELIVERY_LIFT = 10.0  # delivery can lift the total at most this far above content
 DELIVERY_DRAG = 10.0  # ... and the total is at most this far above delivery
 MIN_COVERAGE = 1 / 3  # below this weighted key-point coverage the total stays under 50
+MAX_FLAGS = 1  # more red flags than this: Needs work
+OVER_TIME = 1.5  # an answer longer than this many time boxes is at most Fair
 NEEDS_WORK_BELOW = 50
+FAIR_BELOW = 70
+GOOD_BELOW = 85
 CONTENT_WEAK_BELOW = 70.0  # a side under its bar is the gap the verdict names
 DELIVERY_WEAK_BELOW = 80.0
 HEDGED_FROM, HEDGED_FULL = 1.5, 4.0  # hedges per 100 words: key points start to count half
@@ -214,43 +222,54 @@ def _share(parts: Sequence[ScoreComponent]) -> float:
     return 100.0 * sum(c.points for c in parts) / possible if possible else 0.0
 
 
-def combine(
-    content: float, delivery: float, coverage_ratio: float | None,
-    flags: frozenset[str] = frozenset(),
-) -> float:
+def limits_of(m: Metrics) -> list[tuple[float, str, str]]:
+    """What an interviewer would not let pass however fluent the answer, strictest first:
+    (the highest total it allows, why, and the side it is on: "content" or "delivery")."""
+    coverage = m.coverage_ratio
+    over = bool(m.answer_seconds and m.answer_length_s is not None
+                and m.answer_length_s > OVER_TIME * m.answer_seconds)
+    rules = (
+        (coverage is not None and coverage < MIN_COVERAGE, NEEDS_WORK_BELOW,
+         "under a third of the key points", "content"),
+        ("no-trade-offs" in m.flags, NEEDS_WORK_BELOW, "no trade-off named", "content"),
+        (len(m.flags) > MAX_FLAGS, NEEDS_WORK_BELOW, f"{len(m.flags)} red flags", "content"),
+        (over, FAIR_BELOW, f"over {OVER_TIME:g} times the time box", "delivery"),
+    )
+    return [(below - 1.0, why, side) for holds, below, why, side in rules if holds]
+
+
+def combine(content: float, delivery: float, limit: float = 100.0) -> float:
     """The total: content weighs most, delivery lifts it by at most ``DELIVERY_LIFT`` (and a
-    delivery the listener cannot follow drags it to at most ``DELIVERY_DRAG`` above delivery).
-    An answer that misses most key points, or gives no reason or trade-off at all, stays
-    "Needs work"."""
+    delivery the listener cannot follow drags it to at most ``DELIVERY_DRAG`` above delivery);
+    never above ``limit`` (the strictest of ``limits_of``)."""
     total = min(CONTENT_WEIGHT * content + (1 - CONTENT_WEIGHT) * delivery,
-                content + DELIVERY_LIFT, delivery + DELIVERY_DRAG)
-    if coverage_ratio is not None and coverage_ratio < MIN_COVERAGE:
-        total = min(total, NEEDS_WORK_BELOW - 1)
-    if "no-trade-offs" in flags:
-        total = min(total, NEEDS_WORK_BELOW - 1)
+                content + DELIVERY_LIFT, delivery + DELIVERY_DRAG, limit)
     return max(0.0, min(100.0, total))
 
 
 def gap_of(
-    content: float, delivery: float, flags: frozenset[str] = frozenset(), capped: bool = False
+    content: float, delivery: float, flags: frozenset[str] = frozenset(),
+    held: frozenset[str] = frozenset(),
 ) -> str:
     """knowledge / communication / both / none: which side is under its bar.
 
-    An answer held under 50 by a content rule (too few key points, no reason at all) has a
-    knowledge gap whatever its other content points. Blaming others is how a story is told,
+    An answer held by a limit (``held``: the sides of ``limits_of`` that apply) has that gap
+    whatever its other points: too few key points, no trade-off or red flags is a knowledge
+    gap, running far over time a communication one. Blaming others is how a story is told,
     so it counts on the communication side too.
     """
-    knowledge = content < CONTENT_WEAK_BELOW or capped
-    communication = delivery < DELIVERY_WEAK_BELOW or "blames-others" in flags
+    knowledge = content < CONTENT_WEAK_BELOW or "content" in held
+    communication = (delivery < DELIVERY_WEAK_BELOW or "blames-others" in flags
+                     or "delivery" in held)
     if knowledge and communication:
         return "both"
     return "knowledge" if knowledge else "communication" if communication else "none"
 
 
 def head_of(total: float) -> str:
-    if total >= 85:
+    if total >= GOOD_BELOW:
         return "Strong answer"
-    if total >= 70:
+    if total >= FAIR_BELOW:
         return "Good answer"
     if total >= NEEDS_WORK_BELOW:
         return "Fair answer"
@@ -282,9 +301,10 @@ def best_change(
     return _TIPS.get(worst.name, worst.name)
 
 
-def verdict(total: float, gap: str, change: str) -> str:
-    """One sentence: how it went, the gap, and the single change that would gain the most."""
-    head = f"{head_of(total)} ({total:.0f}/100)"
+def verdict(total: float, gap: str, change: str, held: str = "") -> str:
+    """One sentence: how it went (and what held the total there), the gap, and the single
+    change that would gain the most."""
+    head = f"{head_of(total)} ({total:.0f}/100{f', held there: {held}' if held else ''})"
     if not change:
         return f"{head}: on target everywhere."
     return f"{head}, {GAP_TEXT[gap]}; biggest gain: {change}."
@@ -298,17 +318,19 @@ def score(m: Metrics | None, settings: Settings) -> dict:
     content_parts = _rounded(content_components(m))
     delivery_parts = _rounded(delivery_components(m, settings))
     content, delivery = _share(content_parts), _share(delivery_parts)
-    total = round(combine(content, delivery, m.coverage_ratio, m.flags))
-    capped = "no-trade-offs" in m.flags or (
-        m.coverage_ratio is not None and m.coverage_ratio < MIN_COVERAGE)
-    gap = gap_of(content, delivery, m.flags, capped)
+    limits = limits_of(m)
+    limit, why, _side = limits[0] if limits else (100.0, "", "")
+    total = round(combine(content, delivery, limit))
+    held = why if total >= limit else ""
+    gap = gap_of(content, delivery, m.flags, frozenset(side for _limit, _why, side in limits))
     change = best_change(content_parts, delivery_parts, m.missed_point)
     return {
         "total": total,
         "content": round(content),
         "delivery": round(delivery),
         "gap": gap,
-        "verdict": verdict(total, gap, change),
+        "verdict": verdict(total, gap, change, held),
+        "held": held,
         "change": change,
         "components": [{**asdict(c), "side": "content"} for c in content_parts]
         + [{**asdict(c), "side": "delivery"} for c in delivery_parts],
