@@ -7,6 +7,7 @@ before the next question and before any score, stored on its first answer."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -322,8 +323,15 @@ async def test_a_follow_up_records_by_itself_once_asked_and_escape_while_asking_
     coach_home: Path, speak, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The follow-up screen alone (no model): asked aloud, then recording without a key; and
-    leaving while it is being asked leaves no take behind."""
-    monkeypatch.setattr(session, "speak_and_wait", lambda text: time.sleep(0.5))
+    leaving while it is being asked leaves no take behind. The reading lasts until the test
+    ends it (``read``), so a busy machine cannot make it end early."""
+    read = threading.Event()
+
+    def speak_and_wait(text: str) -> None:
+        read.wait(10)
+        read.clear()
+
+    monkeypatch.setattr(session, "speak_and_wait", speak_and_wait)
     monkeypatch.setattr(session, "stop_speaking", lambda: None)
     ctx = make_ctx(coach_home)
     ctx.settings = replace(ctx.settings, speak_prompt=True)
@@ -340,6 +348,7 @@ async def test_a_follow_up_records_by_itself_once_asked_and_escape_while_asking_
         await pilot.pause()
         follow = app.screen
         assert follow.state == ASKING and log == []
+        read.set()  # the question has been read out
         await wait_for(pilot, lambda: follow.state == RECORDING, 10)  # no key pressed
         assert log == ["record"] and follow.query_one("#timer").answer_seconds == 45
         await wait_for(pilot, lambda: follow.recorder.done.is_set(), 10)
@@ -354,6 +363,7 @@ async def test_a_follow_up_records_by_itself_once_asked_and_escape_while_asking_
         await pilot.pause()
         await pilot.press("escape")  # while the question is still being asked
         await wait_for(pilot, lambda: len(results) == 2, 10)
-        await pilot.pause(1.0)  # the reading ends meanwhile: nothing may start
+        read.set()  # the reading ends after the screen was left: nothing may start
+        await pilot.pause(1.0)
     assert results[1] is None and log == ["record"]
     assert [a.id for a in iter_attempts(coach_home)] == [take.attempt.id]

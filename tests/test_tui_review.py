@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from coach.audio.player import Player
 from coach.cli.common import Context, open_context
@@ -257,3 +258,26 @@ async def test_an_answer_with_no_speech_cannot_be_rated_in_the_app(coach_home: P
         await pilot.pause(0.2)
         assert screen.rated is None
     assert json.loads((attempt.path / "attempt.json").read_text())["rating"] is None
+
+
+@pytest.mark.parametrize("size", [(80, 24), SIZE, (160, 40)])
+async def test_every_metric_card_shows_its_whole_title_value_and_note(
+    coach_home: Path, size: tuple[int, int]
+) -> None:
+    """Nine cards: one row from 120 columns, two rows below. No card may lose a character or
+    a line ("60/1" for 60/100, or a note pushed out of its card, is a wrong number)."""
+    from coach.tui.widgets.cards import MetricCard
+
+    ctx = make_ctx(coach_home)
+    app, attempt, analysis = review_app(ctx)
+    async with app.run_test(size=size) as pilot:
+        await app.push_screen(ReviewScreen(attempt, analysis, ctx.prompt("btree-vs-hash")))
+        await pilot.pause()
+        cards = list(app.screen.query(MetricCard))
+        assert len(cards) >= 9
+        for card in cards:
+            lines = str(card.render()).splitlines()
+            region = card.content_region
+            assert len(lines) <= region.height, lines
+            for line in lines:
+                assert len(line) <= region.width, (line, region.width)

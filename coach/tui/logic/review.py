@@ -97,7 +97,6 @@ def cards(analysis: Analysis) -> list[Card]:
     per_min = stats.get("per_min")
     if per_min is None:
         per_min = len(analysis.fillers) / minutes if minutes else 0.0
-    hesitations = sum(1 for f in analysis.fillers if f.kind == "hesitation")
     reasoning = analysis.reasoning or {}
     score = analysis.score or {}
     total = float(score.get("total", 0) or 0)
@@ -115,12 +114,12 @@ def cards(analysis: Analysis) -> list[Card]:
                 side.capitalize(), f"{value:.0f}/100", "what" if side == "content" else "how",
                 "good" if value >= 70 else "ok" if value >= 50 else "bad",
             ))
+    long_pauses = sum(1 for p in analysis.pauses if p.kind == "gap")
+    # values and notes stay within ~10 characters: nine cards share a 120-column row
     out += [
         Card("Pace", f"{analysis.wpm:.0f} wpm", _note(analysis, "pace"), band(analysis, "pace")),
         Card(
-            "Fillers",
-            f"{len(analysis.fillers)} ({float(per_min):.1f}/min)",
-            f"{hesitations} um/uh, {len(analysis.fillers) - hesitations} other",
+            "Fillers", str(len(analysis.fillers)), f"{float(per_min):.1f}/min",
             band(analysis, "hesitations", "discourse fillers"),
         ),
         Card(
@@ -129,15 +128,13 @@ def cards(analysis: Analysis) -> list[Card]:
             band(analysis, "hedging"),
         ),
         Card(
-            "Reasoning",
-            f"{reasoning.get('count', 0)} markers",
+            "Reasoning", str(reasoning.get("count", 0)),
             f"{float(reasoning.get('per_min', 0.0)):.1f}/min",
             band(analysis, "reasoning"),
         ),
         Card(
-            "Long pauses",
-            str(sum(1 for p in analysis.pauses if p.kind == "gap")),
-            f"{analysis.speech_s:.0f}s speech / {analysis.duration_s:.0f}s",
+            "Pauses", str(long_pauses),
+            f"{long_pauses / minutes:.1f}/min" if minutes else "",
             band(analysis, "long pauses"),
         ),
     ]
@@ -147,7 +144,7 @@ def cards(analysis: Analysis) -> list[Card]:
             Card(
                 "Key points",
                 f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
-                f"{100 * float(cov.get('ratio', 0.0)):.0f}% covered",
+                f"{100 * float(cov.get('ratio', 0.0)):.0f}%",
                 band(analysis, "key points"),
             )
         )

@@ -40,6 +40,9 @@ class ReviewScreen(Screen[None]):
     app: CoachApp
 
     AUTO_FOCUS = "#transcript"
+    # the metric cards fold into two rows under 120 columns (app.tcss)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (120, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="review-back"),
         Binding("p", "play_pause", "Play/pause", id="review-play"),
