@@ -161,3 +161,13 @@ def test_an_answer_twice_its_time_box_is_at_most_fair_with_a_communication_gap()
     assert long["gap"] == "communication"
     fits = score(with_(**{**ON_PROMPT, "answer_length_s": 170}), Settings())
     assert fits["held"] == "" and fits["total"] >= 70
+
+
+def test_on_target_everywhere_is_said_only_when_nothing_lost_a_point() -> None:
+    """A 97 with the pace over its band and a few too many hesitations: the verdict names the
+    change worth most instead of calling everything on target."""
+    close = score(with_(**ON_PROMPT, wpm=176, hesitations_per_min=5), Settings())
+    assert close["total"] >= 85 and close["verdict"].startswith("Strong answer")
+    assert "on target everywhere" not in close["verdict"]
+    assert close["change"] in ("find a steadier pace",
+                               "replace 'um' and 'uh' with a short silent pause")

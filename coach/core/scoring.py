@@ -287,14 +287,17 @@ GAP_TEXT = {
 def best_change(
     content: Sequence[ScoreComponent], delivery: Sequence[ScoreComponent], missed_point: str
 ) -> str:
-    """The one change worth most points of the total (content points count for more)."""
+    """The one change worth most points of the total (content points count for more).
+
+    "" only when nothing lost a point: the verdict then says "on target everywhere", which
+    must be true of every card the user sees (a 97 with the pace "too fast" is not)."""
     c_max = sum(c.max_points for c in content) or 1.0
     d_max = sum(c.max_points for c in delivery) or 1.0
     gains = [(CONTENT_WEIGHT * 100 * (c.max_points - c.points) / c_max, c) for c in content]
     gains += [((1 - CONTENT_WEIGHT) * 100 * (c.max_points - c.points) / d_max, c)
               for c in delivery]
     gain, worst = max(gains, key=lambda g: g[0], default=(0.0, None))
-    if worst is None or gain < 1.0:
+    if worst is None or gain < 0.05:  # components are rounded to 0.1 point
         return ""
     if worst.name == "Key points" and missed_point:
         return f"cover the missing key points, first: {missed_point}"
