@@ -54,6 +54,19 @@ class TestTimer:
         assert late.state == OVER
         assert late.label == "2:10  over by 0:10"
 
+    def test_elapsed_and_left_always_add_up_to_the_time_box(self) -> None:
+        """The seconds shown elapsed and left make the box at every moment (at 0.1 s in, a
+        2:00 box has 2:00 left, not 1:59); the player and the report read a length alike."""
+        from coach.core.report import format_clock
+
+        for t in (0.0, 0.1, 0.9, 1.0, 59.5, 116.3, 119.99):
+            view = timer_view(t, 120)
+            m1, s1 = map(int, view.elapsed.split(":"))
+            m2, s2 = map(int, view.remaining.split(":"))
+            assert 60 * (m1 + m2) + s1 + s2 == 120, (t, view.label)
+        assert timer_view(0.1, 120).label == "0:00  /  2:00 left"
+        assert format_clock(114.75) == "1:54"  # the review's player shows 0:00 / 1:54 too
+
 
 def _analysis():
     words = (
@@ -162,3 +175,24 @@ def test_opening_a_page_with_no_browser_says_so_instead_of_opened(tmp_path, monk
     monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
     session.open_in_browser(page)
     assert opened == [page.resolve().as_uri()]
+
+
+class TestLevelMeter:
+    def test_gaps_between_words_are_not_silence_but_a_second_of_it_is(self) -> None:
+        """Readings every 50 ms: words at 0.4 with 0.2 s gaps never say "silent" and the bar
+        does not drop to nothing in a gap; a muted microphone says so within ~1 s."""
+        from coach.tui.widgets.level_meter import FLOOR, LevelMeter
+
+        meter = LevelMeter()
+        t = 0.0
+        for _ in range(10):  # 0.5 s of words, 0.2 s gap, ...
+            for level in [0.4] * 6 + [0.0] * 4:
+                meter.show_reading(level, t)
+                assert not meter.silent, t
+                t += 0.05
+            assert meter.level > FLOOR  # the bar held through the gap
+        for _ in range(30):  # then 1.5 s of nothing
+            meter.show_reading(0.0, t)
+            t += 0.05
+        assert meter.silent and meter.level <= FLOOR
+        assert "silent" in str(meter.render())

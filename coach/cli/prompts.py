@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from coach.core.model import LEVELS, PILLARS, Prompt
+from coach.core.timefmt import clock
 from coach.errors import CoachError
 
 
@@ -42,10 +43,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p_check.set_defaults(func=run_check)
 
 
-def _fmt_time(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def _table(rows: list[list[str]], headers: list[str]) -> str:
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
@@ -71,7 +68,7 @@ def run_list(args: argparse.Namespace) -> int:
             p.pillar,
             p.level,
             p.category or "-",
-            f"{_fmt_time(p.prep_seconds)}+{_fmt_time(p.answer_seconds)}",
+            f"{clock(p.prep_seconds)}+{clock(p.answer_seconds)}",
             p.title,
         ]
         for p in prompts
@@ -94,7 +91,7 @@ def render_prompt(prompt: Prompt, source: Path | None = None) -> str:
         f"{prompt.title}  [{prompt.id}]",
         f"{prompt.pillar} · {prompt.level}"
         + (f" · {prompt.category}" if prompt.category else "")
-        + f" · prep {_fmt_time(prompt.prep_seconds)} · answer {_fmt_time(prompt.answer_seconds)}",
+        + f" · prep {clock(prompt.prep_seconds)} · answer {clock(prompt.answer_seconds)}",
         "",
         "Question:",
         _wrap(prompt.question),

@@ -26,6 +26,7 @@ from coach.core import pitch as pitch_mod
 from coach.core.attempts import write_atomic
 from coach.core.comparison import compare, metrics_of
 from coach.core.model import Analysis, Prompt
+from coach.core.timefmt import clock
 
 TEMPLATES_PACKAGE = "coach"
 TEMPLATES_DIR = "templates"
@@ -135,10 +136,7 @@ def format_signed(value: float | None, digits: int = 1) -> str:
 
 def format_clock(seconds: float | None) -> str:
     """Seconds as m:ss (a recording's timeline)."""
-    if seconds is None:
-        return "–"
-    whole = max(0, round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
+    return "–" if seconds is None else clock(seconds)
 
 
 # --------------------------------------------------------------------------- the report

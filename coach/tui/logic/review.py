@@ -84,6 +84,13 @@ def band(analysis: Analysis, *names: str) -> str:
     return "good" if share >= 0.7 else "ok" if share >= 0.4 else "bad"
 
 
+def _rate_note(analysis: Analysis, name: str) -> str:
+    """"1.7/min": the per-minute value the score (and the report) used."""
+    comps = _components(analysis, name)
+    value = comps[0].get("value") if comps else None
+    return f"{float(value):.1f}/min" if isinstance(value, int | float) else ""
+
+
 def _note(analysis: Analysis, name: str) -> str:
     comps = _components(analysis, name)
     return str(comps[0].get("note", "")) if comps else ""
@@ -133,8 +140,7 @@ def cards(analysis: Analysis) -> list[Card]:
             band(analysis, "reasoning"),
         ),
         Card(
-            "Pauses", str(long_pauses),
-            f"{long_pauses / minutes:.1f}/min" if minutes else "",
+            "Pauses", str(long_pauses), _rate_note(analysis, "long pauses"),
             band(analysis, "long pauses"),
         ),
     ]

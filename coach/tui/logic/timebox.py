@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coach.core.timefmt import clock, clock_left
+
+__all__ = ["clock", "clock_left", "countdown", "timer_view"]
+
 OK, WARN, OVER = "ok", "warn", "over"
-
-
-def clock(seconds: float) -> str:
-    """``m:ss`` for a non-negative number of seconds."""
-    whole = max(0, int(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def warn_window(answer_seconds: float) -> float:
@@ -45,7 +43,8 @@ def timer_view(elapsed_s: float, answer_seconds: float) -> TimerView:
     else:
         state = OK
     fraction = min(1.0, elapsed_s / answer_seconds) if answer_seconds > 0 else 1.0
-    return TimerView(clock(elapsed_s), clock(abs(left) if left < 0 else left), state, fraction)
+    return TimerView(clock(elapsed_s), clock(-left) if left < 0 else clock_left(left), state,
+                     fraction)
 
 
 def countdown(prep_seconds: float, elapsed_s: float) -> float:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from coach.core.doctor import HINT as DOCTOR_HINT
 from coach.core.model import LEVELS, PILLARS, Prompt
+from coach.core.timefmt import clock
 from coach.tui.logic import browse
 from coach.tui.messages import DueLoaded, PreflightChecked
 from coach.tui.widgets.table import RowTable
@@ -135,7 +136,7 @@ class HomeScreen(Screen[None]):
                 prompt.title,
                 prompt.pillar,
                 prompt.level,
-                f"{prompt.answer_seconds // 60}:{prompt.answer_seconds % 60:02d}",
+                clock(prompt.answer_seconds),
                 key=prompt.id,
             )
         self.show_detail()

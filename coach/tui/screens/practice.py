@@ -11,6 +11,7 @@ messages.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,7 +28,7 @@ from coach.core.model import Prompt, Transcript
 from coach.errors import CoachError
 from coach.tui.dialogs.confirm import ConfirmDialog
 from coach.tui.logic import session
-from coach.tui.logic.timebox import clock, countdown
+from coach.tui.logic.timebox import clock, clock_left, countdown
 from coach.tui.messages import (
     LevelChanged,
     LiveWords,
@@ -198,7 +199,7 @@ class PracticeScreen(Screen["Take | None"]):
         self.tick()
 
     def on_level_changed(self, message: LevelChanged) -> None:
-        self.query_one(LevelMeter).level = message.level
+        self.query_one(LevelMeter).show_reading(message.level, time.monotonic())
 
     def on_recording_problem(self, message: RecordingProblem) -> None:
         self.problems.append(message.text)
@@ -222,7 +223,7 @@ class PracticeScreen(Screen["Take | None"]):
             phase.update(
                 Text.assemble(
                     ("Prepare  ", "bold"),
-                    (clock(left), "bold"),
+                    (clock_left(left), "bold"),
                     "   Space to start answering now",
                     (f"   (answer time box {clock(self.time_box)})", "dim"),
                 )

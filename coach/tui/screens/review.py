@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 SEEK_S = 5.0
 
 
+NARROW_BELOW = 120  # columns: under this nine metric cards do not fit in one row
+
+
 class ReviewScreen(Screen[None]):
     """The result of one attempt."""
 
@@ -42,17 +45,17 @@ class ReviewScreen(Screen[None]):
     AUTO_FOCUS = "#transcript"
     # the metric cards fold into two rows under 120 columns (app.tcss)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (120, "-wide")]
+        (0, "-narrow"), (NARROW_BELOW, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="review-back"),
-        Binding("p", "play_pause", "Play/pause", id="review-play"),
+        Binding("p", "play_pause", "Play", id="review-play"),
         Binding("comma", "seek(-5)", "-5s", show=False, id="review-seek-back"),
         Binding("full_stop", "seek(5)", "+5s", show=False, id="review-seek-forward"),
         Binding("j", "jump", "Play from word", show=False, id="review-jump"),
         Binding("x", "toggle_filler", "Filler?", id="review-correct"),
-        Binding("f", "follow_up", "Answer follow-up", id="review-follow-up"),
-        Binding("o", "open_report", "Open report", id="review-report"),
-        Binding("a", "rate", "Accept rating", id="review-rate"),
+        Binding("f", "follow_up", "Follow-up", id="review-follow-up"),
+        Binding("o", "open_report", "Report", id="review-report"),
+        Binding("a", "rate", "Accept", id="review-rate"),
         Binding("1", "rate('again')", "Again", show=False, id="review-rate-again"),
         Binding("2", "rate('hard')", "Hard", show=False, id="review-rate-hard"),
         Binding("3", "rate('good')", "Good", show=False, id="review-rate-good"),
@@ -76,6 +79,9 @@ class ReviewScreen(Screen[None]):
         return self.prompt.follow_ups
 
     def compose(self) -> ComposeResult:
+        # the breakpoint class arrives with the first resize: set it now, so the first frame
+        # is not the one-row layout squeezed into a narrow terminal
+        self.add_class("-narrow" if self.app.size.width < NARROW_BELOW else "-wide")
         yield TitleBar("review")
         yield Static(self.heading(), id="review-title")
         yield MetricCards(review.cards(self.analysis), id="cards")
