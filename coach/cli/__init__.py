@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from coach import __version__
+from coach.cli.common import add_model_option
 from coach.errors import CoachError
 
 COMMAND_MODULES = (
@@ -44,9 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
-    parser.add_argument(
-        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS, help="Whisper model for the app"
-    )
+    add_model_option(parser, "Whisper model for the app")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"coach.cli.{name}").register(sub, common)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.cli.common import Context, open_context, warn
+from coach.cli.common import Context, add_model_option, open_context, warn
 from coach.core.attempts import Attempt
 from coach.core.model import Analysis
 from coach.errors import CoachError
@@ -36,12 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument("--prompt", metavar="ID",
                         help="the prompt answered (checks key points); an attempt keeps its own")
     parser.add_argument("--json", action="store_true", help="print machine-readable results")
-    parser.add_argument(
-        "--model",
-        metavar="NAME|PATH",
-        default=argparse.SUPPRESS,
-        help="Whisper model: default (tiny.en, shipped), a name such as base.en, or a folder",
-    )
+    add_model_option(parser)
     parser.add_argument("--follows", metavar="ATTEMPT", help="the attempt this one follows up")
     parser.set_defaults(func=run)
 

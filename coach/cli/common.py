@@ -46,6 +46,14 @@ class Context:
         return prompts[prompt_id]
 
 
+MODEL_HELP = "Whisper model: default (tiny.en, shipped), a name such as base.en, or a folder"
+
+
+def add_model_option(parser: argparse.ArgumentParser, help: str = MODEL_HELP) -> None:
+    """``--model NAME|PATH``, the same on every command that loads Whisper (unset: config)."""
+    parser.add_argument("--model", metavar="NAME|PATH", default=argparse.SUPPRESS, help=help)
+
+
 def warn(message: str) -> None:
     print(f"coach: warning: {message}", file=sys.stderr)
 

@@ -11,6 +11,7 @@ import argparse
 import json
 from typing import Any
 
+from coach.cli.common import add_model_option
 from coach.errors import CoachError
 
 
@@ -21,10 +22,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "folder, history database, prompts, stories, config) and print one line per check: OK, "
         "WARN or FAIL with its fix. Exits 1 when something blocks practice.",
     )
-    parser.add_argument(
-        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
-        help="check this Whisper model instead of the configured one",
-    )
+    add_model_option(parser, "check this Whisper model instead of the configured one")
     parser.add_argument(
         "--skip", action="append", default=[], metavar="CHECK",
         help="leave out audio, voice or model (--skip audio on a machine with no "

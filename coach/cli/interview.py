@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from coach.cli.common import open_context
+from coach.cli.common import add_model_option, open_context
 from coach.core.model import LEVELS, PILLARS
 
 
@@ -42,10 +42,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         help="the level interviewed for (default: your plan's, see "
                         "'coach plan'; senior without one)")
     parser.add_argument("--pillar", choices=PILLARS, help="only questions of this pillar")
-    parser.add_argument(
-        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
-        help="Whisper model (default: tiny.en)",
-    )
+    add_model_option(parser)
     parser.set_defaults(func=run)
 
 

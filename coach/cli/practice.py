@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from coach.cli.common import open_context
+from coach.cli.common import add_model_option, open_context
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,10 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "With --prompt, opens straight on that prompt's practice screen.",
     )
     parser.add_argument("--prompt", metavar="ID", help="open straight on this prompt")
-    parser.add_argument(
-        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
-        help="Whisper model (default: tiny.en)",
-    )
+    add_model_option(parser)
     parser.set_defaults(func=run)
 
 

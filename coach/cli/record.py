@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Any
 
-from coach.cli.common import open_context, warn
+from coach.cli.common import add_model_option, open_context, warn
 from coach.errors import CoachError
 
 METER_WIDTH = 20
@@ -43,10 +43,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="how you think it went, before seeing the score: 1 again, 2 hard, 3 good, 4 easy "
         "(or the name); the dashboard compares it with the measured grade",
     )
-    rec.add_argument(
-        "--model", metavar="NAME|PATH", default=argparse.SUPPRESS,
-        help="Whisper model (default: tiny.en)",
-    )
+    add_model_option(rec)
     rec.set_defaults(func=run_record)
 
     rep = sub.add_parser(
