@@ -26,6 +26,7 @@ from coach.core import pitch as pitch_mod
 from coach.core.attempts import write_atomic
 from coach.core.comparison import compare, metrics_of
 from coach.core.model import Analysis, Prompt
+from coach.core.scoring import FULL_COVERAGE
 from coach.core.timefmt import clock
 
 TEMPLATES_PACKAGE = "coach"
@@ -176,6 +177,7 @@ def render_report(
         "timeline": timeline(analysis),
         "score": _score_view(analysis.score),
         "coverage": analysis.coverage,
+        "full_coverage": FULL_COVERAGE,
         "flags": _flags_view(analysis),
         "hedges": analysis.hedges or {"count": 0, "per_min": 0.0, "items": []},
         "repetition": analysis.repetition,

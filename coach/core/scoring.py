@@ -33,6 +33,8 @@ CONTENT_WEIGHT = 0.7
 DELIVERY_LIFT = 10.0  # delivery can lift the total at most this far above content
 DELIVERY_DRAG = 10.0  # ... and the total is at most this far above delivery
 MIN_COVERAGE = 1 / 3  # below this weighted key-point coverage the total stays under 50
+FULL_COVERAGE = 0.8  # key points earn full marks from this weighted coverage (a phrase list
+# misses a point said in other words now and then; a strong answer is not marked down for it)
 MAX_FLAGS = 1  # more red flags than this: Needs work
 OVER_TIME = 1.5  # an answer longer than this many time boxes is at most Fair
 NEEDS_WORK_BELOW = 50
@@ -128,8 +130,9 @@ def content_components(m: Metrics) -> list[ScoreComponent]:
         unsure = 0.5 * _ramp_up(m.hedges_per_100_words, HEDGED_FROM, HEDGED_FULL)
         out.append(ScoreComponent(
             "Key points", round(m.coverage_ratio * 100, 1),
-            50 * _ramp_up(m.coverage_ratio, 0.0, 0.8) * (1 - unsure), 50,
-            "80% or more of the prompt's key points (by weight)", SOURCES["coverage"],
+            50 * _ramp_up(m.coverage_ratio, 0.0, FULL_COVERAGE) * (1 - unsure), 50,
+            f"{FULL_COVERAGE:.0%} or more of the prompt's key points (by weight)",
+            SOURCES["coverage"],
             "half credit: said as guesses" if unsure >= 0.25 else "",
         ))
     out.append(ScoreComponent(

@@ -20,6 +20,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from coach.core.attempts import Attempt
 from coach.core.model import Analysis, Prompt
+from coach.core.scoring import FULL_COVERAGE
 from coach.errors import CoachError
 from coach.tui.logic import review, session
 from coach.tui.logic.timebox import clock
@@ -99,7 +100,8 @@ class ReviewScreen(Screen[None]):
                 yield Static("Follow-up questions (f answers the highlighted one)",
                              classes="section", id="follow-ups-title")
                 yield OptionList(*self.follow_ups, id="follow-ups")
-                yield Static("Key points", classes="section")
+                yield Static(f"Key points (full marks from {FULL_COVERAGE:.0%} by weight)",
+                             classes="section")
                 yield KeyPointChecklist(review.checklist(self.analysis), id="checklist")
                 yield Static("Red flags", classes="section", id="flags-title")
                 yield RedFlags(review.flags(self.analysis), review.leaned_on(self.analysis),
