@@ -59,7 +59,6 @@ from coach.core.fillers import filler_word_indices  # noqa: E402
 from coach.core.model import Transcript, Word  # noqa: E402
 from coach.core.pace import spoken_count  # noqa: E402
 from coach.transcribe.whisper import DecodeOptions, Transcriber  # noqa: E402
-from coach.transcribe.window import TEMPERATURES  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SHARED = ROOT.parent / "shared" / "audio"
@@ -69,21 +68,9 @@ LOST_S = 2.0
 VARIANTS: dict[str, DecodeOptions | None] = {
     "coach": DecodeOptions(),
     "plain": None,
-    "noprev": DecodeOptions(previous_text=False),
-    "norest": DecodeOptions(decode_rest=False),
-    "hotwords": DecodeOptions(prompt_as="hotwords"),
-    "initial": DecodeOptions(prompt_as="initial_prompt"),
-    "noprompt": DecodeOptions(prompt_as="none"),
+    "noprompt": DecodeOptions(filler_prompt=None),
     "novocab": DecodeOptions(vocabulary_in_hotwords=False),
     "noguards": DecodeOptions(guards=False),
-    "nosnap": DecodeOptions(snap_to_speech=False),
-    "nolone": DecodeOptions(lone_soundalikes=False),
-    "beam1": DecodeOptions(beam_size=1),
-    "min8": DecodeOptions(min_chunk_s=8.0),
-    "min20": DecodeOptions(min_chunk_s=20.0),
-    "gap1": DecodeOptions(long_gap_s=1.0),
-    "gap4": DecodeOptions(long_gap_s=4.0),
-    "fallback": DecodeOptions(temperatures=TEMPERATURES),
     "norehear": DecodeOptions(rehear=False),
 }
 

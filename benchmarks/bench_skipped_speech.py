@@ -3,8 +3,7 @@
 Whisper now and then ends a window early or jumps ahead inside it, and whole sentences go
 missing; it depends on the exact audio, so it is counted over many *different* takes of the same
 answer: piper with its natural voice noise gives a new take every call. Each take is transcribed
-by the coach, by the coach without decoding the rest of a chunk the decoder stopped short of
-(``decode_rest``), by the coach without hearing a chunk again in halves when its decoding left
+by the coach, by the coach without hearing a chunk again in halves when its decoding left
 speech unheard (``rehear``), and by plain faster-whisper (same loaded model, same process,
 interleaved). A take "lost speech" when a stretch of at least 2 s that the energy VAD calls
 speech lies under no word; a word counts for at most ``MAX_WORD_S`` from its start (a word
@@ -33,8 +32,7 @@ from tests.support.speech import synthesize
 from tests.test_streaming import SCRIPT
 
 LOST_S = 2.0
-SYSTEMS = {"coach": DecodeOptions(), "no decode_rest": DecodeOptions(decode_rest=False),
-           "no rehear": DecodeOptions(rehear=False), "plain": None}
+SYSTEMS = {"coach": DecodeOptions(), "no rehear": DecodeOptions(rehear=False), "plain": None}
 
 
 def longest_unheard_s(transcript, regions) -> float:
@@ -94,7 +92,7 @@ def main() -> None:
              f"{args.takes} takes of a {audio_s / args.takes:.0f} s answer (piper joe-us, "
              "natural voice noise: every take differs); WER without hesitations; lost speech: "
              f">= {LOST_S:.0f} s of VAD speech in one piece under no word."]
-    publish("Speech skipped (one path: chunks in silence, decode_rest on/off)", body, notes,
+    publish("Speech skipped (one path: chunks in silence, rehear on/off)", body, notes,
             save=not args.no_save)
 
 

@@ -13,7 +13,7 @@ instance methods of the loaded ``WhisperModel`` and the coach's own steps):
 * ``silero``: Silero VAD over the whole recording; ``energy``: ``speech_regions`` per chunk;
 * ``guards``: the coach's guards on the words; ``other``: the rest of the wall time.
 
-Counts: encoder passes (the coach's chunks, decode-rest windows and re-heard halves apart),
+Counts: encoder passes (the coach's chunks and re-heard halves apart),
 tokens decoded and prompt tokens per window.
 """
 
@@ -84,7 +84,7 @@ def instrument(transcriber: Transcriber, meter: Meter) -> None:
                  "snap_to_speech", "spread_overlaps", "keep_segment"):
         setattr(guards, name, meter.timed("guards", getattr(guards, name)))
     Transcriber.decode_chunk = meter.timed("chunks", Transcriber.decode_chunk)
-    Transcriber._decode_windows = meter.timed("hearings", Transcriber._decode_windows)
+    Transcriber._decode = meter.timed("hearings", Transcriber._decode)
 
 
 class _TimedFeatures:

@@ -277,6 +277,11 @@ def _windows(seconds: float) -> int:
 
 
 def chunk_audio(samples: np.ndarray, **options: float) -> list[Chunk]:
-    """All chunks of a whole recording (what the live path produces from the same samples)."""
+    """All chunks of a whole recording (what the live path produces from the same samples).
+
+    Pushed 30 s at a time, as a recording arrives, so Silero's batches stay small whatever the
+    file's length."""
     chunker = SpeechChunker(**options)
-    return [*chunker.push(samples), *chunker.flush()]
+    step = 30 * SAMPLE_RATE
+    chunks = [c for i in range(0, samples.size, step) for c in chunker.push(samples[i : i + step])]
+    return chunks + chunker.flush()

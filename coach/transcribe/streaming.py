@@ -36,9 +36,10 @@ import numpy as np
 
 from coach.core.model import Transcript, Word
 from coach.core.pitch import PitchTracker
+from coach.transcribe.chunking import SpeechChunker
 
 if TYPE_CHECKING:
-    from coach.transcribe.chunking import Chunk, SpeechChunker
+    from coach.transcribe.chunking import Chunk
     from coach.transcribe.whisper import ChunkText, Transcriber
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ class StreamingTranscriber:
             self._chunker = None
 
     def _work(self) -> None:
-        chunker = self._chunker = self.transcriber.new_chunker()
+        chunker = self._chunker = SpeechChunker()
         while True:
             with self._lock:
                 while not (self._finishing or self.gave_up or self._blocks):

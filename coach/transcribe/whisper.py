@@ -7,12 +7,10 @@ the same times:
 1. ``SpeechChunker`` (``coach.transcribe.chunking``) cuts it into chunks of speech, in silence,
    by a rule that depends on the audio alone; silence between chunks is never decoded.
 2. ``Transcriber.decode_chunk`` decodes each chunk as one Whisper window (``window.py``), with
-   the words the previous chunk ended on as context. When the decoder stops before the chunk's
-   speech ends (Whisper ends a window early now and then, and its usual cure, seeking, is what
-   lost speech before), the rest of the chunk is decoded from where it stopped; when a
-   decoding skips speech inside the chunk, the chunk is heard again in halves
-   (``Transcriber._hear``). The guards of ``guards.py`` then drop invented text and align word
-   edges with the speech.
+   the words the previous chunk ended on as context. When a decoding skips speech (Whisper
+   ends a window early or jumps ahead inside it now and then, and its usual cure, seeking, is
+   what lost speech before), the chunk is heard again in halves (``Transcriber._hear``). The
+   guards of ``guards.py`` then drop invented text and align word edges with the speech.
 3. ``Transcriber.assemble`` puts the chunks' words and speech on the recording's timeline.
 
 Decoding keeps what a speaking coach must hear: Whisper drops "um" and "uh" by default, so a
@@ -41,14 +39,12 @@ from coach.audio.vad import MIN_GAP_S, speech_regions
 from coach.core.model import Transcript, Word
 from coach.errors import CoachError
 from coach.transcribe import guards
-from coach.transcribe.chunking import OFF_PROB, ON_PROB, WINDOW, Chunk, SpeechChunker
+from coach.transcribe.chunking import OFF_PROB, ON_PROB, WINDOW, Chunk, chunk_audio
 from coach.transcribe.models import is_local, resolve_model
 from coach.transcribe.window import Decoding, Segment, WindowDecoder
 
 FILLER_PROMPT = "Um, uh, so, like, you know, er..."
 CONTEXT_CHARS = 400  # how much of what was said before a window Whisper is given
-UNHEARD_S = 0.25  # speech left after a decoding's last word: decode the rest of the chunk
-MAX_WINDOWS_PER_CHUNK = 4
 LOST_S = 2.0  # speech without a word that is heard again in halves (what counts as lost speech)
 REHEAR_DEPTH = 2  # halves, then quarters at most
 MAX_WORD_S = 1.2  # a word "covers" at most this long from its start when looking for holes
@@ -60,33 +56,12 @@ Progress = Callable[[float], None]
 
 @dataclass(frozen=True)
 class DecodeOptions:
-    """The decoding choices, in one place so the benchmark can compare them."""
+    """The decoding choices the accuracy benchmark compares (``benchmarks/accuracy.py``)."""
 
-    beam_size: int = 5
-    filler_prompt: str = FILLER_PROMPT
-    prompt_as: str = "both"  # "hotwords" | "initial_prompt" | "both" | "none"
+    filler_prompt: str | None = FILLER_PROMPT  # as initial prompt and hotwords; None: neither
     vocabulary_in_hotwords: bool = True
-    previous_text: bool = True  # give each window what was said just before it
-    decode_rest: bool = True  # decode again from where a decoding stopped short of the speech
     rehear: bool = True  # hear again in halves a stretch whose decoding left speech unheard
-    guards: bool = True  # drop invented segments and words in silence
-    snap_to_speech: bool = True  # align word edges with the speech edges
-    lone_soundalikes: bool = True  # "Up," opening a stretch of speech is an "uh"
-    min_chunk_s: float = 12.0
-    max_chunk_s: float = 28.0
-    long_gap_s: float = 2.0
-    # Beam search at temperature 0 only. faster-whisper's fallback re-decodes a
-    # window by *sampling* at 0.2 ... 1.0 when its text compresses too well, which speech that
-    # repeats itself does: CTranslate2's sampler is seeded once per thread, so the same file
-    # gave different words from one call to the next (a sentence said six times kept 60 or 78
-    # of its 78 words). Invented loops are the chunker's and the guards' job instead. On the
-    # 50-clip corpus no window fell back, so the figures are the same to the word
-    # (benchmarks/RESULTS-accuracy.md; variant "fallback" keeps faster-whisper's temperatures).
-    temperatures: tuple[float, ...] = (0.0,)
-
-
-PLAIN_CHUNKS = DecodeOptions(prompt_as="none", vocabulary_in_hotwords=False, guards=False,
-                             snap_to_speech=False, lone_soundalikes=False)
+    guards: bool = True  # drop invented text, align word edges with the speech
 
 
 @dataclass(frozen=True)
@@ -140,11 +115,11 @@ class Transcriber:
 
         local = is_local(self.model_name)
         try:
-            if local:
-                return build(True)
             try:  # a named model already in the cache loads without asking the network
                 return build(True)
             except Exception:
+                if local:
+                    raise
                 return build(False)  # the user named a model that is not on disk: download
         except Exception as exc:  # CTranslate2/HF raise many types; the user needs one line
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -163,12 +138,6 @@ class Transcriber:
 
     # ------------------------------------------------------------------ the one path
 
-    def new_chunker(self, options: DecodeOptions | None = None) -> SpeechChunker:
-        """The chunker every recording goes through (files and live takes alike)."""
-        opts = options or self.options
-        return SpeechChunker(min_chunk_s=opts.min_chunk_s, max_chunk_s=opts.max_chunk_s,
-                             long_gap_s=opts.long_gap_s)
-
     def decode_chunk(
         self,
         chunk: Chunk,
@@ -181,15 +150,13 @@ class Transcriber:
         opts = options or self.options
         offset = chunk.start_s
         regions = speech_regions(chunk.samples, SAMPLE_RATE)
-        how = _decoding(opts, vocabulary)
-        context = previous.text if previous is not None and opts.previous_text else ""
-        raw, texts = self._hear(chunk.samples, chunk.probs, how, context, opts, REHEAR_DEPTH)
+        context = previous.text if previous is not None else ""
+        raw, texts = self._hear(chunk.samples, chunk.probs, _decoding(opts, vocabulary),
+                                context, opts, REHEAR_DEPTH)
         words = guards.join_tokens(raw)
         if opts.guards:
             words = [w for w in words if guards.in_speech(w, regions)]
-        if opts.lone_soundalikes:
             words = guards.lone_soundalikes_as_hesitations(words, regions)
-        if opts.snap_to_speech:
             words = guards.snap_to_speech(words, regions)
         words = guards.spread_overlaps(words)
         duration = chunk.samples.size / SAMPLE_RATE
@@ -213,7 +180,7 @@ class Transcriber:
         "it's" 4.4 s long each). When that leaves ``LOST_S`` of speech without a word, the
         stretch is heard again in two halves cut at its quietest moment, and the halves are
         kept if they leave less speech unheard. The cut depends on the audio alone."""
-        raw, texts = self._decode_windows(samples, probs, how, context, opts)
+        raw, texts = self._decode(samples, how, context, opts)
         if depth <= 0 or not opts.rehear or _unheard_s(probs, raw) < LOST_S:
             return raw, texts
         cut = _quietest_window(probs)
@@ -230,30 +197,18 @@ class Transcriber:
             return halves, first_texts + second_texts
         return raw, texts
 
-    def _decode_windows(
-        self, samples: np.ndarray, probs: np.ndarray, how: Decoding, context: str,
-        opts: DecodeOptions,
+    def _decode(
+        self, samples: np.ndarray, how: Decoding, context: str, opts: DecodeOptions
     ) -> tuple[list[RawWord], list[str]]:
-        """Decode from the start; when the decoder stops before the speech ends, decode the
-        rest from where it stopped (at most ``MAX_WINDOWS_PER_CHUNK`` windows)."""
+        """One decoding of a stretch of at most one window (times from its start)."""
         raw: list[RawWord] = []
         texts: list[str] = []
-        pos = 0.0  # where the next window starts
-        for _ in range(MAX_WINDOWS_PER_CHUNK):
-            start = round(pos * SAMPLE_RATE)
-            encoded = self.decoder.encode(samples[start:])
-            last = pos
-            for seg in self.decoder.decode(encoded, how, previous_text=context[-CONTEXT_CHARS:]):
-                if opts.guards and not _kept(seg):
-                    continue
-                raw += [(w.text, w.start + pos, w.end + pos, w.prob) for w in seg.words]
-                if seg.words:
-                    last = max(last, pos + seg.words[-1].end)
-                texts.append(seg.text.strip())
-                context = f"{context} {seg.text.strip()}"
-            if not opts.decode_rest or last <= pos or _speech_after(probs, last) < UNHEARD_S:
-                break
-            pos = last
+        decoder = self.decoder
+        for seg in decoder.decode(decoder.encode(samples), how, context[-CONTEXT_CHARS:]):
+            if opts.guards and not _kept(seg):
+                continue
+            raw += [(w.text, w.start, w.end, w.prob) for w in seg.words]
+            texts.append(seg.text.strip())
         return raw, texts
 
     def assemble(self, parts: Iterable[ChunkText], duration_s: float) -> Transcript:
@@ -299,12 +254,8 @@ class Transcriber:
         opts = options or self.options
         samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         duration = samples.size / SAMPLE_RATE
-        chunker = self.new_chunker(opts)
         parts: list[ChunkText] = []
-        chunks: list[Chunk] = []
-        for i in range(0, samples.size, 30 * SAMPLE_RATE):  # as a recording arrives
-            chunks += chunker.push(samples[i : i + 30 * SAMPLE_RATE])
-        chunks += chunker.flush()
+        chunks = chunk_audio(samples)
         for chunk in chunks:
             previous = parts[-1] if parts else None
             parts.append(self.decode_chunk(chunk, vocabulary=vocabulary, previous=previous,
@@ -317,16 +268,11 @@ class Transcriber:
 
 
 def _decoding(opts: DecodeOptions, vocabulary: Sequence[str]) -> Decoding:
-    parts: list[str] = []
-    if opts.prompt_as in ("hotwords", "both"):
-        parts.append(opts.filler_prompt)
-    if opts.vocabulary_in_hotwords:
-        terms = [t.strip() for t in vocabulary if t and t.strip()]
-        if terms:
-            parts.append(", ".join(dict.fromkeys(terms)) + ".")
-    initial = opts.filler_prompt if opts.prompt_as in ("initial_prompt", "both") else None
-    return Decoding(beam_size=opts.beam_size, initial_prompt=initial,
-                    hotwords=" ".join(parts) or None, temperatures=opts.temperatures)
+    parts = [opts.filler_prompt] if opts.filler_prompt else []
+    terms = [t.strip() for t in vocabulary if t and t.strip()]
+    if opts.vocabulary_in_hotwords and terms:
+        parts.append(", ".join(dict.fromkeys(terms)) + ".")
+    return Decoding(initial_prompt=opts.filler_prompt, hotwords=" ".join(parts) or None)
 
 
 def _kept(seg: Segment) -> bool:
@@ -334,12 +280,6 @@ def _kept(seg: Segment) -> bool:
         words=seg.words, start=seg.start, end=seg.end, no_speech_prob=seg.no_speech_prob,
         avg_logprob=seg.avg_logprob, compression_ratio=seg.compression_ratio,
     )
-
-
-def _speech_after(probs: np.ndarray, t: float) -> float:
-    """Seconds of speech (Silero's windows) after ``t`` s into the stretch (+0.2 s)."""
-    first = int((t + 0.2) * SAMPLE_RATE / WINDOW)
-    return float(np.sum(probs[first:] >= ON_PROB)) * WINDOW / SAMPLE_RATE
 
 
 def _unheard_s(probs: np.ndarray, raw: Sequence[RawWord]) -> float:

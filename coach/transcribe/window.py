@@ -6,13 +6,14 @@ decodes another window from the last word on. That seeking is what lost speech o
 (words of a window's second half never decoded, or a whole window spent on a silent tail). The
 coach cuts the audio into chunks in silence first (``coach.transcribe.chunking``), so every chunk
 is exactly one window, decoded once: this module is that single step, built from faster-whisper's
-own pieces (feature extractor, encoder, ``generate_with_fallback`` with its temperature fallback,
-cross-attention word alignment). A decoding's trailing words that Whisper leaves without a
-closing timestamp are kept (the window holds the whole chunk: there is no next window to hear
-them in).
+own pieces (feature extractor, encoder, ``generate_with_fallback``, cross-attention word
+alignment). A decoding's trailing words that Whisper leaves without a closing timestamp are
+kept (the window holds the whole chunk: there is no next window to hear them in).
 
-The encoder output can be decoded more than once (with and without a prompt) at the cost of
-the decoder only.
+Why not faster-whisper's own ``transcribe`` on each chunk (tried, 2026-12-03, same corpus and
+run as plain): it drops such an unfinished last segment and seeks to decode the chunk's last
+second or two again in a window of its own, where Whisper invents ("So...", "All", "This
+is..."): hesitation precision 0.89 against 0.96, and 2.4x plain's time on the long set.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ import numpy as np
 
 from coach.core.model import Word
 
-# faster-whisper's transcribe() defaults, which "plain" means throughout the coach.
-TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 PREPEND = "\"'“¿([{-"
 APPEND = "\"'.。,，!！?？:：”)]}、"
 
@@ -41,7 +40,6 @@ class Segment:
     no_speech_prob: float
     avg_logprob: float
     compression_ratio: float
-    temperature: float
 
 
 @dataclass(frozen=True)
@@ -55,13 +53,10 @@ class Encoded:
 
 @dataclass(frozen=True)
 class Decoding:
-    """How to decode one window (faster-whisper's defaults unless said otherwise)."""
+    """What Whisper is given besides the audio and the text that came before."""
 
-    beam_size: int = 5
     initial_prompt: str | None = None
     hotwords: str | None = None
-    temperatures: tuple[float, ...] = TEMPERATURES
-    word_timestamps: bool = True
 
 
 class WindowDecoder:
@@ -98,7 +93,7 @@ class WindowDecoder:
         if previous_text.strip():
             previous = [*previous, *tok.encode(" " + previous_text.strip())]
         prompt = self.model.get_prompt(tok, previous, hotwords=how.hotwords)
-        result, avg_logprob, temperature, compression = self.model.generate_with_fallback(
+        result, avg_logprob, _temperature, compression = self.model.generate_with_fallback(
             encoded.output, prompt, tok, options
         )
         tokens = list(result.sequences_ids[0])
@@ -107,11 +102,10 @@ class WindowDecoder:
         if not pieces:
             return []
         segments = [{"seek": 0, "start": s, "end": e, "tokens": t} for s, e, t in pieces]
-        if how.word_timestamps:
-            self.model.add_word_timestamps(
-                [segments], tok, encoded.output, encoded.frames, PREPEND, APPEND,
-                last_speech_timestamp=0.0,
-            )
+        self.model.add_word_timestamps(
+            [segments], tok, encoded.output, encoded.frames, PREPEND, APPEND,
+            last_speech_timestamp=0.0,
+        )
         out = []
         for seg in segments:
             text = tok.decode([t for t in seg["tokens"] if t < tok.eot])
@@ -125,22 +119,29 @@ class WindowDecoder:
                 text=text, start=float(seg["start"]), end=float(seg["end"]), words=words,
                 no_speech_prob=float(result.no_speech_prob), avg_logprob=float(avg_logprob),
                 compression_ratio=float(compression),
-                temperature=float(temperature),
             ))
         return out
 
     def _options(self, how: Decoding) -> Any:
+        """faster-whisper's defaults, except: beam search at temperature 0 only.
+
+        Its fallback re-decodes a window by *sampling* at 0.2 ... 1.0 when the text compresses
+        too well, which speech that repeats itself does, and CTranslate2's sampler is seeded
+        once per thread, so the same file gave different words from one call to the next (a
+        sentence said six times kept 60 or 78 of its 78 words). Invented loops are the
+        chunker's and the guards' job instead; on the 50-clip corpus no window fell back, so
+        the figures were the same to the word (``benchmarks/RESULTS-accuracy.md``)."""
         from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
 
         return TranscriptionOptions(
-            beam_size=how.beam_size, best_of=5, patience=1, length_penalty=1,
+            beam_size=5, best_of=5, patience=1, length_penalty=1,
             repetition_penalty=1, no_repeat_ngram_size=0, log_prob_threshold=-1.0,
             no_speech_threshold=0.6, compression_ratio_threshold=2.4,
             condition_on_previous_text=False, prompt_reset_on_temperature=0.5,
-            temperatures=list(how.temperatures), initial_prompt=None, prefix=None,
+            temperatures=[0.0], initial_prompt=None, prefix=None,
             suppress_blank=True, suppress_tokens=get_suppressed_tokens(self.tokenizer, [-1]),
             without_timestamps=False, max_initial_timestamp=1.0,
-            word_timestamps=how.word_timestamps, prepend_punctuations=PREPEND,
+            word_timestamps=True, prepend_punctuations=PREPEND,
             append_punctuations=APPEND, multilingual=False, max_new_tokens=None,
             clip_timestamps="0", hallucination_silence_threshold=None, hotwords=how.hotwords,
         )
