@@ -72,6 +72,7 @@ VARIANTS: dict[str, DecodeOptions | None] = {
     "novocab": DecodeOptions(vocabulary_in_hotwords=False),
     "noguards": DecodeOptions(guards=False),
     "norehear": DecodeOptions(rehear=False),
+    "pad30": DecodeOptions(padding_s=30.0),  # every chunk in a full 30 s window
 }
 
 # The two real recordings: verbatim text from ../shared/audio/README.md. "So" after "Yeah." in
@@ -82,6 +83,9 @@ REAL = {
     "disfluent_sample.wav": "Yeah. {So} [uh] tonight the Guinness will taste delicious [um] "
                             "or not at all. I don't know.",
 }
+# Their silences of 1.5 s or more, read off the audio (sox stats in 0.7 s steps: -66 dB, digital
+# silence, against -23 dB for the speech around it); the README gives no times.
+REAL_PAUSES = {"disfluent_sample.wav": [{"start": 6.8, "end": 8.9}]}
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -102,7 +106,8 @@ def real_truth(name: str) -> dict:
         else:
             words.append({"text": raw, "filler": False, "kind": "", "filler_text": "",
                           "filler_id": -1})
-    return {"id": name, "kind": "real", "words": words, "long_pauses": [], "pauses": [],
+    pauses = REAL_PAUSES.get(name, [])
+    return {"id": name, "kind": "real", "words": words, "long_pauses": pauses, "pauses": pauses,
             "vocabulary": [],
             "speaking_s": None, "wpm": None}
 

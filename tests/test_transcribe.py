@@ -170,7 +170,7 @@ def test_no_sentence_is_skipped_where_a_whole_file_pass_once_jumped_ahead(transc
     """
     samples = decode_audio(DATA / "skipped-window.opus")
     t = transcriber.transcribe_array(samples)
-    text = " ".join(words_of(t))
+    text = " ".join(words_of(t)).replace("-", "")  # "look-ups" and "lookups" are one word
     for phrase in ("access pattern of the events table", "range of time", "sorted order",
                    "exact lookups", "cannot help with ordering", "grows quickly"):
         assert phrase in text, (phrase, t.text)

@@ -6,11 +6,12 @@ the same times:
 
 1. ``SpeechChunker`` (``coach.transcribe.chunking``) cuts it into chunks of speech, in silence,
    by a rule that depends on the audio alone; silence between chunks is never decoded.
-2. ``Transcriber.decode_chunk`` decodes each chunk as one Whisper window (``window.py``), with
-   the words the previous chunk ended on as context. When a decoding skips speech (Whisper
-   ends a window early or jumps ahead inside it now and then, and its usual cure, seeking, is
-   what lost speech before), the chunk is heard again in halves (``Transcriber._hear``). The
-   guards of ``guards.py`` then drop invented text and align word edges with the speech.
+2. ``Transcriber.decode_chunk`` decodes each chunk as one Whisper window (``window.py``: the
+   chunk and 12 s of padding), with the words the previous chunk ended on as context. When a
+   decoding skips speech (Whisper ends a window early or jumps ahead inside it now and then,
+   and its usual cure, seeking, is what lost speech before), the chunk is heard again in
+   halves (``Transcriber._hear``). The guards of ``guards.py`` then drop invented text and
+   align word edges with the speech.
 3. ``Transcriber.assemble`` puts the chunks' words and speech on the recording's timeline.
 
 Decoding keeps what a speaking coach must hear: Whisper drops "um" and "uh" by default, so a
@@ -41,7 +42,7 @@ from coach.errors import CoachError
 from coach.transcribe import guards
 from coach.transcribe.chunking import OFF_PROB, ON_PROB, WINDOW, Chunk, chunk_audio
 from coach.transcribe.models import is_local, resolve_model
-from coach.transcribe.window import Decoding, Segment, WindowDecoder
+from coach.transcribe.window import PADDING_S, Decoding, Segment, WindowDecoder
 
 FILLER_PROMPT = "Um, uh, so, like, you know, er..."
 CONTEXT_CHARS = 400  # how much of what was said before a window Whisper is given
@@ -62,6 +63,7 @@ class DecodeOptions:
     vocabulary_in_hotwords: bool = True
     rehear: bool = True  # hear again in halves a stretch whose decoding left speech unheard
     guards: bool = True  # drop invented text, align word edges with the speech
+    padding_s: float = PADDING_S  # after a chunk in its Whisper window (30: a full window)
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,8 @@ class Transcriber:
         raw: list[RawWord] = []
         texts: list[str] = []
         decoder = self.decoder
-        for seg in decoder.decode(decoder.encode(samples), how, context[-CONTEXT_CHARS:]):
+        encoded = decoder.encode(samples, opts.padding_s)
+        for seg in decoder.decode(encoded, how, context[-CONTEXT_CHARS:]):
             if opts.guards and not _kept(seg):
                 continue
             raw += [(w.text, w.start, w.end, w.prob) for w in seg.words]
