@@ -281,3 +281,16 @@ async def test_every_metric_card_shows_its_whole_title_value_and_note(
             assert len(lines) <= region.height, lines
             for line in lines:
                 assert len(line) <= region.width, (line, region.width)
+
+
+def test_key_points_card_shows_the_share_the_score_counts(coach_home: Path) -> None:
+    """The card's percentage is the key points' share by weight, the value the score's Key
+    points line shows, not the plain count (2 of 3 is 67%, but the must-have points count
+    three times)."""
+    from coach.tui.logic import review
+
+    _, analysis = fixed_attempt(make_ctx(coach_home))
+    card = next(c for c in review.cards(analysis) if c.title == "Key points")
+    line = next(c for c in analysis.score["components"] if c["name"] == "Key points")
+    assert analysis.coverage["ratio"] != analysis.coverage["weighted_ratio"]
+    assert card.note == f"{line['value']:.0f}%"

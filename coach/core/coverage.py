@@ -278,6 +278,12 @@ def check_coverage(
     }
 
 
+def weighted_share(coverage: dict) -> float:
+    """The share of the key points by weight, the one the content score uses (an analysis saved
+    before weights were kept has only the plain share)."""
+    return float(coverage.get("weighted_ratio", coverage.get("ratio")) or 0.0)
+
+
 @lru_cache(maxsize=4096)
 def _phrase(text: str) -> Phrase:
     return Phrase.of(text)

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from coach.core import pitch as pitch_mod
 from coach.core.attempts import write_atomic
 from coach.core.comparison import compare, metrics_of
+from coach.core.coverage import weighted_share
 from coach.core.model import Analysis, Prompt
 from coach.core.scoring import FULL_COVERAGE
 from coach.core.timefmt import clock
@@ -177,6 +178,7 @@ def render_report(
         "timeline": timeline(analysis),
         "score": _score_view(analysis.score),
         "coverage": analysis.coverage,
+        "coverage_share": weighted_share(analysis.coverage) if analysis.coverage else 0.0,
         "full_coverage": FULL_COVERAGE,
         "flags": _flags_view(analysis),
         "hedges": analysis.hedges or {"count": 0, "per_min": 0.0, "items": []},
@@ -333,7 +335,7 @@ def _glance(analysis: Analysis) -> list[dict[str, str]]:
             {
                 "label": "Key points",
                 "value": f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
-                "sub": f"{format_number(100 * float(cov.get('ratio') or 0), 0)}% covered",
+                "sub": f"{format_number(100 * weighted_share(cov), 0)}% by weight",
             }
         )
     return items

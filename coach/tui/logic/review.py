@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coach.core import pitch as pitch_mod
+from coach.core.coverage import weighted_share
 from coach.core.model import Analysis
 from coach.tui.logic.timebox import clock
 
@@ -150,7 +151,7 @@ def cards(analysis: Analysis) -> list[Card]:
             Card(
                 "Key points",
                 f"{cov.get('covered', 0)}/{cov.get('total', 0)}",
-                f"{100 * float(cov.get('ratio', 0.0)):.0f}%",
+                f"{100 * weighted_share(cov):.0f}%",  # by weight, as the score counts them
                 band(analysis, "key points"),
             )
         )
