@@ -20,7 +20,7 @@ from coach.audio.decode import decode_audio
 from coach.audio.recorder import FileSource, Recorder
 from coach.core.model import Transcript, Word
 from coach.core.pitch import measure_pitch, voice_regions
-from coach.transcribe.chunking import SpeechChunker
+from coach.transcribe.chunking import MAX_CHUNK_S
 from coach.transcribe.streaming import StreamingTranscriber
 
 # A spoken answer with pauses of every length (commas, sentence ends, thinking pauses) and
@@ -224,7 +224,7 @@ def test_live_words_arrive_before_stop_and_add_up_to_the_transcript(streamed) ->
 def test_memory_holds_only_the_pending_stretch(streamed) -> None:
     _, _, streamer, _ = streamed
     # The answer is ~75 s long, but never more than one chunk's audio was held at once.
-    assert streamer.stats.max_pending_s <= SpeechChunker().max_chunk / 16000 + 1
+    assert streamer.stats.max_pending_s <= MAX_CHUNK_S + 1
     assert streamer.backlog_s == 0.0
 
 

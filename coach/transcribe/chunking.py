@@ -38,6 +38,7 @@ OFF_PROB = 0.35  # ... and speech goes on until one falls below this (hysteresis
 LEAD_WINDOWS = 9  # ~0.29 s kept before a chunk's first speech (soft onsets Silero hears late)
 TAIL_WINDOWS = 9  # ~0.29 s kept after the last speech before a cut (soft word endings)
 TAIL_S = TAIL_WINDOWS * WINDOW / SAMPLE_RATE
+MAX_CHUNK_S = 28.0  # a chunk fits one 30 s Whisper window, with room for padding
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class SpeechChunker:
         self,
         *,
         min_chunk_s: float = 12.0,
-        max_chunk_s: float = 28.0,
+        max_chunk_s: float = MAX_CHUNK_S,
         cut_gap_s: float = 0.4,
         long_gap_s: float = 2.0,
         probabilities: SpeechProbabilities | None = None,
