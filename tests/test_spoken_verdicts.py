@@ -1,5 +1,6 @@
 """Spoken answers (piper speech, the real Whisper model) get the scores, gap and flags a user
-would expect: a strong answer passes, a fluent answer to another question does not, hedging and
+would expect, in each pillar (system design, coding, behavioral): a strong answer passes, facts
+without a reason or a choice and a fluent answer to another question do not, hedging and
 blaming are caught, and rambling past the time box is a communication gap.
 
 Each clip costs seconds of transcription on two cores, so there are few of them; the many other
@@ -39,6 +40,25 @@ MIGRATION = Prompt(
         KeyPoint("plan", "An incremental plan", ("dual write", "step by step", "rollback")),
         KeyPoint("people", "Brought the teams along", ("the teams", "each team")),
         KeyPoint("result", "A measured result", ("percent", "dropped", "went from")),
+    ),
+)
+TWO_SUM = Prompt(
+    id="t-two-sum", title="Two sum: hash map or sort?", pillar="coding", level="senior",
+    question="Given an array of integers and a target, return the indices of two numbers that "
+    "add up to the target. Which approach would you take, and why?",
+    prep_seconds=10, answer_seconds=60,
+    vocabulary=("hash map", "two pointers", "complement"),
+    key_points=(
+        KeyPoint("brute", "The brute force checks every pair in O(n squared)",
+                 ("every pair", "brute force", "n squared")),
+        KeyPoint("hash", "One pass with a hash map, looking up each number's complement",
+                 ("complement", "target minus", "already seen"), weight=3),
+        KeyPoint("sort", "Sorting and two pointers, which loses the original indices",
+                 ("two pointers", "sort the array"), weight=2),
+        KeyPoint("cost", "Time and memory of each", ("linear time", "extra memory", "n log n"),
+                 weight=2),
+        KeyPoint("choice", "Chooses by the constraints", ("memory is tight", "already sorted",
+                                                         "the indices")),
     ),
 )
 
@@ -94,6 +114,75 @@ RAMBLING = [
     "the ranges, basically, that's the thing.",
 ]
 
+STRONG_CODE = [
+    "The brute force checks every pair, which is n squared, so it's only a baseline.", 0.4,
+    "Instead I'd make one pass with a hash map from each value to its index.", 0.4,
+    "For each number I look up its complement, the target minus the number, among the values "
+    "I've already seen, and if it's there I return both indices.", 0.4,
+    "That's linear time, because each lookup is constant on average, and the cost is extra "
+    "memory for the map.", 0.4,
+    "The alternative is to sort the array and move two pointers in from both ends, which needs "
+    "no map, but the sort is n log n and it loses the original indices.", 0.4,
+    "So I'd pick the hash map, and I'd switch to two pointers only if memory is tight or the "
+    "input is already sorted.",
+]
+FACTS_CODE = [
+    "Two sum takes an array of integers and a target.", 0.4,
+    "A hash map stores keys and values.", 0.4,
+    "A lookup in a hash map takes constant time on average.", 0.4,
+    "The numbers in the array can be negative.", 0.4,
+    "The answer is a pair of indices.", 0.4,
+    "Each element can be used once, and the input has exactly one solution.",
+]
+OFF_TOPIC_CODE = [
+    "To find the k most frequent words, I'd first count them with a hash map from word to "
+    "count, in one pass.", 0.4,
+    "Then I keep a min-heap of size k, because the smallest of the top k sits at the root and "
+    "can be evicted in log k.", 0.4,
+    "That gives n log k time, which beats sorting all the counts when k is small.", 0.4,
+    "The trade-off is memory for the counts, since every distinct word has an entry.", 0.4,
+    "For a stream, I'd update the counts and the heap as the words arrive, instead of "
+    "counting again.",
+]
+HEDGING_CODE = [
+    "I think maybe a hash map, I guess? It's probably faster, I'm not totally sure.", 0.4,
+    "Maybe sorting works too, I think, it kind of depends.", 0.4,
+    "I guess either one is probably fine, hopefully.", 0.4,
+    "I'm not really sure which one I would pick, maybe the first one, I think.",
+]
+RAMBLING_CODE = [
+    "Okay, so, basically, the thing is, the brute force checks every pair, you know, which is "
+    "basically n squared, so, like, it's basically too slow.", 0.5,
+    "So, basically, the thing is, I'd make one pass with a hash map, you know, and for each "
+    "number I basically look up its complement, like, the target minus the number.", 0.5,
+    "And, basically, the thing is, that's linear time, you know, because, like, each lookup is "
+    "basically constant, and the cost is basically extra memory.", 0.5,
+    "And the alternative, basically, is to sort the array and use two pointers, you know, but "
+    "the sort is basically n log n, and, like, it basically loses the indices.", 0.5,
+    "So, basically, at the end of the day, the thing is, I'd pick the hash map, you know, "
+    "basically, unless memory is tight, basically, that's the thing.",
+]
+STRONG_STORY = [
+    "Last year I led the move of our twelve services off a self-hosted message queue, because "
+    "it lost messages during every failover.", 0.4,
+    "My task was to get every team across in one quarter without an outage.", 0.4,
+    "We planned it step by step: each service did a dual write to both queues for two weeks, "
+    "with a rollback switch, so we could compare the two before cutting over.", 0.4,
+    "I met each team's lead, wrote the migration guide with them, and paired with the two "
+    "teams that were short of people, because a guide alone doesn't move a busy team.", 0.4,
+    "We finished a week early, and lost messages went from about forty a month to zero.", 0.4,
+    "Looking back, I'd bring the on-call engineers in earlier, since they found the edge "
+    "cases.",
+]
+FACTS_INDEX = [
+    "A B-tree is a balanced tree of pages.", 0.4,
+    "A hash index maps each key to a bucket.", 0.4,
+    "Postgres builds a B-tree by default.", 0.4,
+    "The events table has a user ID, an event type and a timestamp.", 0.4,
+    "Indexes are stored on disk, next to the table.", 0.4,
+    "A B-tree is usually three or four levels deep.",
+]
+
 
 @pytest.fixture(scope="module")
 def heard(speak, transcriber):
@@ -114,23 +203,51 @@ def flag_ids(analysis: Analysis) -> set[str]:
     return {f["id"] for f in analysis.red_flags}
 
 
-def test_a_strong_spoken_answer_passes_with_no_gap_and_no_flag(heard) -> None:
-    a = heard("strong", STRONG, INDEX)
-    assert a.score["total"] >= 70 and a.score["content"] >= 80, a.score["verdict"]
+def over_time(prompt: Prompt, seconds: int) -> Prompt:
+    return Prompt(**{**prompt.to_dict(), "answer_seconds": seconds,
+                     "key_points": prompt.key_points})
+
+
+@pytest.mark.parametrize("name, parts, prompt", [
+    ("strong", STRONG, INDEX), ("strong-code", STRONG_CODE, TWO_SUM),
+    ("strong-story", STRONG_STORY, MIGRATION),
+], ids=["system-design", "coding", "behavioral"])
+def test_a_strong_spoken_answer_passes_with_no_gap_and_no_flag(heard, name, parts, prompt) -> None:
+    a = heard(name, parts, prompt)
+    assert a.score["total"] >= 85 and a.score["content"] >= 80, a.score["verdict"]
     assert a.score["gap"] == "none" and flag_ids(a) == set()
     assert propose_rating(a.score) in ("good", "easy")
 
 
-def test_a_fluent_answer_to_another_question_needs_work_and_comes_back_tomorrow(heard) -> None:
-    a = heard("off-topic", OFF_TOPIC, INDEX)
+@pytest.mark.parametrize("name, parts, prompt", [
+    ("facts-index", FACTS_INDEX, INDEX), ("facts-code", FACTS_CODE, TWO_SUM),
+], ids=["system-design", "coding"])
+def test_facts_without_a_reason_or_a_choice_need_work(heard, name, parts, prompt) -> None:
+    a = heard(name, parts, prompt)
+    assert a.score["delivery"] >= 80  # said clearly ...
+    assert a.score["total"] < 50 and a.score["gap"] == "knowledge"  # ... and nothing decided
+    assert {"no-decision", "one-solution"} <= flag_ids(a)
+    assert propose_rating(a.score) == "again"
+
+
+@pytest.mark.parametrize("name, parts, prompt", [
+    ("off-topic", OFF_TOPIC, INDEX), ("off-topic-code", OFF_TOPIC_CODE, TWO_SUM),
+], ids=["system-design", "coding"])
+def test_a_fluent_answer_to_another_question_needs_work_and_comes_back_tomorrow(
+    heard, name, parts, prompt
+) -> None:
+    a = heard(name, parts, prompt)
     assert a.score["delivery"] >= 80  # it sounds fine ...
     assert a.score["total"] < 50 and a.score["verdict"].startswith("Needs work")  # ... it isn't
     assert a.score["gap"] == "knowledge"
     assert propose_rating(a.score) == "again"
 
 
-def test_a_hedging_non_answer_is_a_gap_on_both_sides(heard) -> None:
-    a = heard("hedging", HEDGING, INDEX)
+@pytest.mark.parametrize("name, parts, prompt", [
+    ("hedging", HEDGING, INDEX), ("hedging-code", HEDGING_CODE, TWO_SUM),
+], ids=["system-design", "coding"])
+def test_a_hedging_non_answer_is_a_gap_on_both_sides(heard, name, parts, prompt) -> None:
+    a = heard(name, parts, prompt)
     assert a.hedges["count"] >= 10 and a.hedges["per_min"] > 6
     assert a.score["total"] < 50 and a.score["gap"] == "both"
     assert "no-decision" in flag_ids(a)
@@ -146,9 +263,12 @@ def test_a_blaming_story_is_flagged_with_evidence_from_the_recording(heard) -> N
     assert a.score["total"] < 50 and a.score["gap"] == "both"
 
 
-def test_rambling_past_the_time_box_is_a_communication_gap(heard) -> None:
-    a = heard("rambling", RAMBLING, Prompt(**{**INDEX.to_dict(), "answer_seconds": 35,
-                                             "key_points": INDEX.key_points}))
+@pytest.mark.parametrize("name, parts, prompt", [
+    ("rambling", RAMBLING, over_time(INDEX, 35)),
+    ("rambling-code", RAMBLING_CODE, over_time(TWO_SUM, 30)),
+], ids=["system-design", "coding"])
+def test_rambling_past_the_time_box_is_a_communication_gap(heard, name, parts, prompt) -> None:
+    a = heard(name, parts, prompt)
     assert a.extra["pace"]["over_by_s"] > 10
     assert a.score["content"] >= 70 and a.score["delivery"] < 80
     assert a.score["gap"] == "communication" and 50 <= a.score["total"] < 70

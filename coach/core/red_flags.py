@@ -104,6 +104,9 @@ INFLUENCE = (
     "framed", "one on one", "one-on-one", "on board", "consensus", "champion", "shared",
     "offered", "published", "office hours", "adoption", "adopters", "asked that", "demo",
     "prototype", "proof", "made it easy", "won",
+    # bringing people along by working with them, the way most stories say it
+    "met with", "met each", "sat down with", "paired with", "worked with them", "with them",
+    "their concerns", "i listened", "heard them out",
 )
 HEDGE_BEFORE = ("i think", "maybe", "probably", "i guess", "not sure", "i suppose", "might",
                 "kind of", "sort of", "hopefully")
