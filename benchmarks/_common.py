@@ -80,7 +80,7 @@ def answer_file(seconds: float, trailing_pause_s: float = 0.3) -> Path:
     """A WAV of about ``seconds`` of answer: the base speech looped, ending right after the
     last whole sentence plus ``trailing_pause_s`` (the speaker presses stop as they finish:
     the hard case, since the last sentence is still untranscribed then)."""
-    from coach.audio.vad import speech_regions
+    from coach.transcribe.chunking import speech_regions_of
 
     path = CACHE / f"answer-{int(seconds)}s-{int(trailing_pause_s * 1000)}ms.wav"
     if path.is_file():
@@ -90,7 +90,7 @@ def answer_file(seconds: float, trailing_pause_s: float = 0.3) -> Path:
     audio = np.tile(base, reps)[: int(seconds * RATE)]
     # End after the last whole stretch of speech (not in the middle of a word).
     offset = audio.size - min(audio.size, 30 * RATE)
-    regions = speech_regions(audio[offset:], RATE)
+    regions = speech_regions_of(audio[offset:])
     if len(regions) > 1:
         audio = audio[: offset + int(regions[-2][1] * RATE)]
     audio = np.concatenate([audio, np.zeros(int(trailing_pause_s * RATE), np.float32)])

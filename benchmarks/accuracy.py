@@ -533,36 +533,13 @@ def checks(transcriber: Transcriber, clips: list[tuple[Path, dict]]) -> list[str
 
 
 def vad_figures(clips: list[tuple[Path, dict]]) -> str:
-    """The energy VAD (the coach's, per chunk and over the whole file) against Silero's speech
-    probabilities (the chunker's), by noise level: speaking-time error, pause recall, false
-    pauses (a detected silence of >= 1.5 s inside speech)."""
+    """The coach's speech regions (Silero's probabilities, ``speech_regions_of``), by noise
+    level: speaking-time error, pause recall, false pauses (a detected silence of >= 1.5 s
+    inside speech). The energy detector they replaced was measured beside them on 2026-12-02
+    (RESULTS-accuracy.md)."""
     import numpy as np
 
-    from coach.audio.vad import MIN_GAP_S, speech_regions
-    from coach.transcribe.chunking import OFF_PROB, ON_PROB, WINDOW, chunk_audio
-
-    def silero(chunk) -> list[tuple[float, float]]:
-        speaking, regions = False, []
-        for k, p in enumerate(chunk.probs):
-            speaking = p >= ON_PROB or (speaking and p >= OFF_PROB)
-            if not speaking:
-                continue
-            a = chunk.start_s + k * WINDOW / 16000
-            b = a + WINDOW / 16000
-            if regions and a - regions[-1][1] < MIN_GAP_S:
-                regions[-1][1] = b
-            else:
-                regions.append([a, b])
-        return [(a, b) for a, b in regions]
-
-    def merged(regions):
-        out: list[list[float]] = []
-        for a, b in sorted(regions):
-            if out and a - out[-1][1] < MIN_GAP_S:
-                out[-1][1] = max(out[-1][1], b)
-            else:
-                out.append([a, b])
-        return out
+    from coach.transcribe.chunking import speech_regions_of
 
     def pauses(regions, spans):
         gaps = [(a[1], b[0]) for a, b in pairwise(regions)
@@ -573,15 +550,7 @@ def vad_figures(clips: list[tuple[Path, dict]]) -> str:
     for path, truth in clips:
         if not truth.get("speaking_s") or not truth.get("speech_spans"):
             continue
-        samples = decode_audio(path)
-        chunks = chunk_audio(samples)
-        systems = {
-            "energy, per chunk (coach)": merged(
-                [(c.start_s + a, c.start_s + b) for c in chunks
-                 for a, b in speech_regions(c.samples)]),
-            "energy, whole file": merged(speech_regions(samples)),
-            "silero": merged([r for c in chunks for r in silero(c)]),
-        }
+        systems = {"silero (coach)": speech_regions_of(decode_audio(path))}
         level = (f"{truth.get('noise') or 'clean'}"
                  + (f" {truth['snr_db']:g} dB" if truth.get("snr_db") else ""))
         spans = truth["speech_spans"]
@@ -595,7 +564,7 @@ def vad_figures(clips: list[tuple[Path, dict]]) -> str:
                 min(e, p["end"]) - max(s, p["start"]) > 0 for p in truth["pauses"]))
             g.append(((speech - truth["speaking_s"]) / truth["speaking_s"], found,
                       len(truth["long_pauses"]), false))
-    names = ["energy, per chunk (coach)", "energy, whole file", "silero"]
+    names = ["silero (coach)"]
     lines = ["| background | clips | " + " | ".join(names) + " |",
              "|---|---|" + "---|" * len(names)]
     for level in sorted(groups):
@@ -698,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
         synthetic = [c for c in clips if c[1]["set"] != "real"]
         print("\n### Same words live and from the file, and twice from the file\n")
         print("\n".join(checks(transcriber, clips)))
-        print("\n### Voice activity: energy against Silero\n")
+        print("\n### Voice activity (the speech regions)\n")
         print(vad_figures(synthetic))
     return 0
 

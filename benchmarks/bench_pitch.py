@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import answer_file, load_line, machine_line, table
 
 from coach.audio.decode import decode_audio
-from coach.audio.vad import speech_regions
 from coach.core.pitch import MONOTONE_SEMITONES, measure_pitch
+from coach.transcribe.chunking import speech_regions_of
 from tests.support.speech import espeak_available, piper_available, synthesize
 from tests.test_pitch import ANSWER, glide, voice
 
@@ -38,7 +38,7 @@ OUT = Path(__file__).resolve().parent / "RESULTS-pitch.md"
 
 def cost(repeat: int) -> tuple[str, list[str]]:
     samples = decode_audio(answer_file(120.0))
-    regions = speech_regions(samples, RATE)
+    regions = speech_regions_of(samples)
     rows = []
     for label, given in (("speech regions (as the pipeline)", regions), ("whole file", None)):
         wall, cpu = [], []
@@ -93,11 +93,11 @@ def readings(tmp: Path) -> tuple[str, list[str]]:
                        answer_file(120.0)))
     for label, truth, path in speech:
         samples = decode_audio(path)
-        rows.append(_row(label, truth, samples, speech_regions(samples, RATE)))
+        rows.append(_row(label, truth, samples, speech_regions_of(samples)))
     body = table(["audio", "known", "median Hz", "spread st", "10 s windows st",
                   f"windows < {MONOTONE_SEMITONES:g} st"], rows)
     return body, ["spread: 5th-95th percentile range of the voiced frames in semitones",
-                  "speech measured inside the energy VAD's speech regions, as the pipeline does",
+                  "speech measured inside the speech regions (Silero), as the pipeline does",
                   f"monotone threshold {MONOTONE_SEMITONES:g} st per 10 s window "
                   "(coach/core/pitch.py): below every window of espeak-ng's default "
                   "intonation and of piper, above every window of its 'low' and 'x-low' ranges"]

@@ -5,8 +5,8 @@ missing; it depends on the exact audio, so it is counted over many *different* t
 answer: piper with its natural voice noise gives a new take every call. Each take is transcribed
 by the coach, by the coach without hearing a chunk again in halves when its decoding left
 speech unheard (``rehear``), and by plain faster-whisper (same loaded model, same process,
-interleaved). A take "lost speech" when a stretch of at least 2 s that the energy VAD calls
-speech lies under no word; a word counts for at most ``MAX_WORD_S`` from its start (a word
+interleaved). A take "lost speech" when a stretch of at least 2 s that Silero calls speech
+lies under no word; a word counts for at most ``MAX_WORD_S`` from its start (a word
 stretched over seconds is how a skip inside a window shows). The answer is the streaming test's
 (56 s), on which a skip was first seen.
 
@@ -26,7 +26,7 @@ from _common import load_line, machine_line, median, publish, table
 from benchmarks.accuracy import plain_transcript
 from benchmarks.wer import errors, tokens
 from coach.audio.decode import decode_audio
-from coach.audio.vad import speech_regions
+from coach.transcribe.chunking import speech_regions_of
 from coach.transcribe.whisper import MAX_WORD_S, DecodeOptions, Transcriber
 from tests.support.speech import synthesize
 from tests.test_streaming import SCRIPT
@@ -67,7 +67,7 @@ def main() -> None:
         for take in range(args.takes):
             wav = synthesize(parts, Path(tmp) / f"take{take}.wav", natural=True)
             samples = decode_audio(wav)
-            regions = speech_regions(samples)
+            regions = speech_regions_of(samples)
             audio_s += samples.size / 16000
             for name, options in SYSTEMS.items():
                 began = time.perf_counter()

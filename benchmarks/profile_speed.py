@@ -10,7 +10,8 @@ instance methods of the loaded ``WhisperModel`` and the coach's own steps):
 * ``features``: the log-mel feature extractor; ``encode``: the encoder;
 * ``decode``: ``generate_with_fallback`` (beam search, the fallback included);
 * ``align``: ``add_word_timestamps`` (cross-attention word alignment);
-* ``silero``: Silero VAD over the whole recording; ``energy``: ``speech_regions`` per chunk;
+* ``silero``: Silero VAD over the whole recording; ``regions``: ``speech_regions`` per chunk
+  (from its probabilities);
 * ``guards``: the coach's guards on the words; ``other``: the rest of the wall time.
 
 Counts: encoder passes (the coach's chunks and re-heard halves apart),
@@ -32,10 +33,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import CORPUS, load_clips, transcribe  # noqa: E402
 from coach.audio.decode import decode_audio  # noqa: E402
 from coach.transcribe import chunking, guards  # noqa: E402
-from coach.transcribe import whisper as cw  # noqa: E402
 from coach.transcribe.whisper import Transcriber  # noqa: E402
 
-PIECES = ("features", "encode", "decode", "align", "silero", "energy", "guards")
+PIECES = ("features", "encode", "decode", "align", "silero", "regions", "guards")
 
 
 class Meter:
@@ -79,7 +79,7 @@ def instrument(transcriber: Transcriber, meter: Meter) -> None:
     model.add_word_timestamps = meter.timed("align", model.add_word_timestamps)
     probs = chunking.SpeechProbabilities
     probs._run = meter.timed("silero", probs._run)
-    cw.speech_regions = meter.timed("energy", cw.speech_regions)
+    chunking.speech_regions = meter.timed("regions", chunking.speech_regions)
     for name in ("join_tokens", "in_speech", "lone_soundalikes_as_hesitations",
                  "snap_to_speech", "spread_overlaps", "keep_segment"):
         setattr(guards, name, meter.timed("guards", getattr(guards, name)))

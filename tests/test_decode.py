@@ -1,4 +1,4 @@
-"""Decoding any audio file to 16 kHz mono, clear errors for bad files, and the energy VAD."""
+"""Decoding any audio file to 16 kHz mono, clear errors for bad files, and where the speech is."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 
 from coach.audio import decode as decode_mod
 from coach.audio.decode import SAMPLE_RATE, decode_audio
-from coach.audio.vad import speaking_time, speech_regions
 from coach.errors import CoachError
+from coach.transcribe.chunking import speech_regions_of
 from tests.support.encode import encode, write_wav
 
 # ----------------------------------------------------------------------------- helpers
@@ -264,21 +264,21 @@ def test_speaking_time_within_3_percent_of_truth(speak, noise_snr_db) -> None:
         power = float(np.mean(samples[np.abs(samples) > 0.003] ** 2))
         samples = samples + rng.normal(0, np.sqrt(power / 10 ** (noise_snr_db / 10)),
                                        samples.size).astype(np.float32)
-    regions = speech_regions(samples)
+    regions = speech_regions_of(samples)
     assert len(regions) == 3  # the two long pauses split it, the short ones inside do not
-    assert abs(speaking_time(regions) - truth) / truth < 0.03
+    assert abs(sum(b - a for a, b in regions) - truth) / truth < 0.03
     gaps = [b[0] - a[1] for a, b in itertools.pairwise(regions)]
     assert abs(gaps[0] - 2.0) < 0.3 and abs(gaps[1] - 3.5) < 0.3
 
 
 def test_silence_and_steady_noise_have_no_speech() -> None:
-    assert speech_regions(np.zeros(16000 * 5, np.float32)) == []
+    assert speech_regions_of(np.zeros(16000 * 5, np.float32)) == []
     hiss = np.random.default_rng(0).normal(0, 0.003, 16000 * 5).astype(np.float32)
-    assert speech_regions(hiss) == []
-    assert speech_regions(np.zeros(0, np.float32)) == []
+    assert speech_regions_of(hiss) == []
+    assert speech_regions_of(np.zeros(0, np.float32)) == []
 
 
 def test_a_short_click_is_not_speech() -> None:
     x = np.zeros(16000 * 3, np.float32)
     x[16000 : 16000 + 400] = 0.5  # 25 ms click
-    assert speech_regions(x) == []
+    assert speech_regions_of(x) == []

@@ -60,7 +60,7 @@ def test_chunks_do_not_depend_on_how_the_audio_arrives(answer: np.ndarray) -> No
 
 
 def test_cuts_fall_in_silence_and_silence_is_left_out(answer: np.ndarray) -> None:
-    chunks = chunk_audio(answer, min_chunk_s=6.0, long_gap_s=2.0)
+    chunks = chunk_audio(answer, min_chunk_s=6.0)
     for a, b in itertools.pairwise(chunks):
         assert a.end <= b.start
         # The audio between two chunks (and at a cut) is what Silero calls silence.

@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 
 from coach.audio.decode import decode_audio
-from coach.audio.vad import speech_regions
 from coach.cli.common import Context, open_context
 from coach.core.attempts import new_attempt
 from coach.core.model import Transcript, Word
 from coach.core.pitch import MONOTONE_SEMITONES, PitchTracker, describe, measure_pitch
 from coach.core.report import format_clock, render_report
 from coach.pipeline import finish_analysis, reanalyze, save_transcript
+from coach.transcribe.chunking import speech_regions_of
 from coach.tui.logic.review import pitch_line
 from tests.report_samples import btree_prompt, make_analysis
 from tests.support.encode import write_wav
@@ -144,7 +144,7 @@ def test_the_pitch_of_a_take_fed_in_blocks_is_that_of_the_whole_file() -> None:
     analyze`` measures the saved file at once: the same figures to the last digit, whatever the
     block sizes (45 s: several YIN batches and decimation pieces, a pause, two voices)."""
     samples = np.concatenate([glide(100.0, 0.75, 25.0), np.zeros(RATE), voice(140.0, 20.0)])
-    regions = speech_regions(samples)
+    regions = [(0.0, 25.0), (26.0, 46.0)]  # where the tones are
     whole = measure_pitch(samples, RATE, regions)
     assert whole["median_hz"] is not None and len(whole["windows"]) == 5
     for seed in (1, 2):
@@ -153,7 +153,7 @@ def test_the_pitch_of_a_take_fed_in_blocks_is_that_of_the_whole_file() -> None:
 
 def test_a_real_recording_fed_in_blocks_reads_as_the_whole_file(shared_audio: Path) -> None:
     samples = decode_audio(shared_audio / "jfk.flac")
-    regions = speech_regions(samples)
+    regions = speech_regions_of(samples)
     whole = measure_pitch(samples, RATE, regions)
     assert 200 < whole["median_hz"] < 300  # a man speaking up in a speech
     assert _fed_in_blocks(samples, regions, 3) == whole
@@ -164,7 +164,7 @@ def test_a_real_recording_fed_in_blocks_reads_as_the_whole_file(shared_audio: Pa
 
 def _speech_pitch(path: Path) -> dict:
     samples = decode_audio(path)
-    return measure_pitch(samples, RATE, speech_regions(samples))
+    return measure_pitch(samples, RATE, speech_regions_of(samples))
 
 
 @pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")

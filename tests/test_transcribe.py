@@ -120,9 +120,12 @@ def test_words_sit_where_they_were_said_on_the_recording(transcriber, speak) -> 
     later = transcriber.transcribe_array(
         np.concatenate([np.zeros(30 * SAMPLE_RATE, np.float32), samples]))
     assert [w.text for w in base.words] == [w.text for w in later.words]
+    # Silero hears an onset after 10 s or more of silence up to ~0.15 s later than at the start
+    # of a file (measured: 0.08 s after 0.5-5 s of silence, 0.18-0.21 s after 10-30 s); a
+    # timeline error would be off by a chunk's lead (0.3 s) or more.
     for a, b in zip(base.words, later.words, strict=True):
-        assert b.start == pytest.approx(a.start + 30.0, abs=0.1)
-    assert later.speech_regions[0][0] == pytest.approx(base.speech_regions[0][0] + 30, abs=0.1)
+        assert b.start == pytest.approx(a.start + 30.0, abs=0.2)
+    assert later.speech_regions[0][0] == pytest.approx(base.speech_regions[0][0] + 30, abs=0.2)
 
 
 @pytest.mark.slow
@@ -355,7 +358,7 @@ def test_a_word_stretched_over_seconds_leaves_the_speech_under_it_unheard() -> N
     assert _unheard_s(silence, []) == 0.0  # no speech, nothing unheard
 
 
-def test_a_stretch_is_cut_again_in_its_longest_pause_never_at_its_edges() -> None:
+def test_a_stretch_is_cut_again_in_its_quietest_pause_never_at_its_edges() -> None:
     from coach.transcribe.whisper import MIN_HALF_S, _quietest_window
 
     per_s = SAMPLE_RATE / WINDOW
@@ -367,6 +370,6 @@ def test_a_stretch_is_cut_again_in_its_longest_pause_never_at_its_edges() -> Non
     probs[:round(0.8 * per_s)] = 0.0  # a longer silence at the very start is not a cut
     assert 7.0 <= _quietest_window(probs) / per_s <= 7.6
     steady = np.full(round(12 * per_s), 0.9)
-    steady[round(5 * per_s)] = 0.6  # no pause: the least speech-like window
-    assert _quietest_window(steady) == round(5 * per_s)
+    steady[round(5 * per_s)] = 0.6  # no pause: the 0.3 s around the least speech-like window
+    assert abs(_quietest_window(steady) / per_s - 5.0) <= 0.3
     assert _quietest_window(np.full(round(2 * MIN_HALF_S * per_s), 0.9)) is None

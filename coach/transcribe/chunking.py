@@ -11,21 +11,22 @@ same chunks.
   window to window, which makes it causal and bit-identical however the audio is blocked
   (tested). It rejects noise bursts, clicks and hum that an energy detector takes for speech,
   which is where Whisper invents words.
-* A chunk begins ``LEAD_S`` before its first speech and ends ``TAIL_S`` after the speech before a
-  silence of at least ``cut_gap_s``, once it holds ``min_chunk_s`` of audio; a silence of
-  ``long_gap_s`` or more ends it whatever its length (a long think is not sent to Whisper, which
-  invents text in silence). Without any such silence by ``max_chunk_s`` (one Whisper window is
+* A chunk begins ~0.3 s before its first speech and ends ~0.3 s after the speech before a
+  silence of at least ``CUT_GAP_S``, once it holds ``MIN_CHUNK_S`` of audio; a silence of
+  ``LONG_GAP_S`` or more ends it whatever its length (a long think is not sent to Whisper, which
+  invents text in silence). Without any such silence by ``MAX_CHUNK_S`` (one Whisper window is
   30 s) it is cut in the quietest stretch of its second half. Silence between chunks is never
   decoded.
 * :meth:`SpeechChunker.flush` closes the last chunk at the end of its speech, so a recording's
   trailing silence changes nothing; :meth:`SpeechChunker.preview` says what ``flush`` would
   return if the audio ended now, which the live path transcribes ahead during a pause.
 
-Memory holds only the open chunk (at most ``max_chunk_s``), whatever the recording's length.
+Memory holds only the open chunk (at most ``MAX_CHUNK_S``), whatever the recording's length.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,8 +38,12 @@ ON_PROB = 0.5  # a window this likely to be speech starts speech ...
 OFF_PROB = 0.35  # ... and speech goes on until one falls below this (hysteresis)
 LEAD_WINDOWS = 9  # ~0.29 s kept before a chunk's first speech (soft onsets Silero hears late)
 TAIL_WINDOWS = 9  # ~0.29 s kept after the last speech before a cut (soft word endings)
-TAIL_S = TAIL_WINDOWS * WINDOW / SAMPLE_RATE
+QUIET_WINDOWS = 9  # ~0.29 s: the stretch a cut inside speech looks for the quietest of
+MIN_CHUNK_S = 12.0  # a chunk is cut at the first pause after this much audio ...
+CUT_GAP_S = 0.4  # ... of at least this long (longer than the tail: it must be heard already)
+LONG_GAP_S = 2.0  # a silence this long ends a chunk whatever its length
 MAX_CHUNK_S = 28.0  # a chunk fits one 30 s Whisper window, with room for padding
+MIN_GAP_S = 0.75  # shorter silences (commas, breaths, stops) belong to the flow of speech
 
 
 @dataclass(frozen=True)
@@ -113,27 +118,16 @@ class SpeechChunker:
     The timeline is the count of samples pushed (sample 0 is the recording's first sample).
     """
 
-    def __init__(
-        self,
-        *,
-        min_chunk_s: float = 12.0,
-        max_chunk_s: float = MAX_CHUNK_S,
-        cut_gap_s: float = 0.4,
-        long_gap_s: float = 2.0,
-        probabilities: SpeechProbabilities | None = None,
-    ) -> None:
-        if not 0 < min_chunk_s < max_chunk_s <= 30.0:
-            raise ValueError("need 0 < min_chunk_s < max_chunk_s <= 30")
-        if not TAIL_S < cut_gap_s <= long_gap_s:
-            # the tail kept after speech must lie in audio already heard when the cut is made
-            raise ValueError(f"need {TAIL_S} < cut_gap_s <= long_gap_s")
+    def __init__(self, *, min_chunk_s: float = MIN_CHUNK_S) -> None:
+        if not 0 < min_chunk_s < MAX_CHUNK_S:
+            raise ValueError(f"need 0 < min_chunk_s < {MAX_CHUNK_S}")
         self.min_chunk = int(min_chunk_s * SAMPLE_RATE)
-        self.max_chunk = int(max_chunk_s * SAMPLE_RATE)
-        self.cut_gap = _windows(cut_gap_s)
-        self.long_gap = _windows(long_gap_s)
+        self.max_chunk = int(MAX_CHUNK_S * SAMPLE_RATE)
+        self.cut_gap = _windows(CUT_GAP_S)
+        self.long_gap = _windows(LONG_GAP_S)
         self.lead = LEAD_WINDOWS * WINDOW
         self.tail = TAIL_WINDOWS * WINDOW
-        self._vad = probabilities or SpeechProbabilities()
+        self._vad = SpeechProbabilities()
         self._audio = np.zeros(0, np.float32)  # samples from _origin on
         self._origin = 0  # timeline sample of _audio[0]
         self._probs: list[float] = []  # one per window from window _first_window on
@@ -239,15 +233,8 @@ class SpeechChunker:
         """The middle of the quietest 0.3 s in the second half of the open chunk."""
         assert self._open is not None
         first = -(-(self._open + self.max_chunk // 2) // WINDOW)  # first window in 2nd half
-        last = self.windows_seen  # exclusive
-        probs = np.asarray(self._probs[first - self._first_window : last - self._first_window])
-        span = 9  # windows, ~0.3 s
-        if probs.size <= span:
-            return limit
-        smooth = np.convolve(probs, np.ones(span) / span, mode="valid")
-        best = int(np.argmin(smooth[::-1]))  # the latest of equally quiet stretches
-        centre = first + (smooth.size - 1 - best) + span // 2
-        return centre * WINDOW
+        at = quietest(np.asarray(self._probs[first - self._first_window :]))
+        return limit if at is None else (first + at) * WINDOW
 
     # ----------------------------------------------------------------- memory
 
@@ -273,16 +260,59 @@ class SpeechChunker:
             self._first_window = first_needed
 
 
+def speech_regions(probs: np.ndarray) -> list[tuple[float, float]]:
+    """The stretches of speech in a chunk, in seconds from its start: Silero's windows with the
+    chunker's hysteresis, silences shorter than ``MIN_GAP_S`` bridged.
+
+    Speaking time, pauses, the word guards and the pitch all measure these, and the same
+    probabilities decide the cuts: one detector says where speech is (it measured closer to
+    the truth than the energy detector it replaced, benchmarks/RESULTS-accuracy.md)."""
+    step = WINDOW / SAMPLE_RATE
+    speaking, windows = False, []
+    for k, p in enumerate(probs):
+        speaking = bool(p >= ON_PROB or (speaking and p >= OFF_PROB))
+        if speaking:
+            windows.append((round(k * step, 3), round((k + 1) * step, 3)))
+    return join_regions(windows)
+
+
+def join_regions(regions: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Regions in time order, those less than ``MIN_GAP_S`` apart made one."""
+    out: list[tuple[float, float]] = []
+    for a, b in regions:
+        if out and a - out[-1][1] < MIN_GAP_S:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def speech_regions_of(samples: np.ndarray) -> list[tuple[float, float]]:
+    """The speech of a whole recording in seconds, as its transcript's ``speech_regions`` are:
+    each chunk's regions on the recording's timeline, joined across the cuts."""
+    return join_regions((c.start_s + a, c.start_s + b)
+                        for c in chunk_audio(samples) for a, b in speech_regions(c.probs))
+
+
+def quietest(probs: np.ndarray) -> int | None:
+    """The window in the middle of the quietest 0.3 s of ``probs`` (the latest of equally quiet
+    stretches), or None when they are no longer than that: where a stretch of speech is cut."""
+    if probs.size <= QUIET_WINDOWS:
+        return None
+    smooth = np.convolve(probs, np.ones(QUIET_WINDOWS) / QUIET_WINDOWS, mode="valid")
+    return smooth.size - 1 - int(np.argmin(smooth[::-1])) + QUIET_WINDOWS // 2
+
+
 def _windows(seconds: float) -> int:
     return max(1, round(seconds * SAMPLE_RATE / WINDOW))
 
 
-def chunk_audio(samples: np.ndarray, **options: float) -> list[Chunk]:
+def chunk_audio(samples: np.ndarray, min_chunk_s: float = MIN_CHUNK_S) -> list[Chunk]:
     """All chunks of a whole recording (what the live path produces from the same samples).
 
     Pushed 30 s at a time, as a recording arrives, so Silero's batches stay small whatever the
     file's length."""
-    chunker = SpeechChunker(**options)
+    chunker = SpeechChunker(min_chunk_s=min_chunk_s)
     step = 30 * SAMPLE_RATE
     chunks = [c for i in range(0, samples.size, step) for c in chunker.push(samples[i : i + step])]
     return chunks + chunker.flush()

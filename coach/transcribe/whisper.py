@@ -29,18 +29,17 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from coach.audio.decode import SAMPLE_RATE, decode_audio
-from coach.audio.vad import MIN_GAP_S, speech_regions
 from coach.core.model import Transcript, Word
 from coach.errors import CoachError
-from coach.transcribe import guards
-from coach.transcribe.chunking import OFF_PROB, ON_PROB, WINDOW, Chunk, chunk_audio
+from coach.transcribe import chunking, guards
+from coach.transcribe.chunking import WINDOW, Chunk
 from coach.transcribe.models import is_local, resolve_model
 from coach.transcribe.window import PADDING_S, Decoding, Segment, WindowDecoder
 
@@ -70,8 +69,6 @@ class DecodeOptions:
 class ChunkText:
     """What one chunk said, on the recording's timeline."""
 
-    start_s: float
-    end_s: float
     words: tuple[Word, ...]
     regions: tuple[tuple[float, float], ...]  # speech in the chunk (from its own audio)
     text: str  # the decoded text, the next chunk's context
@@ -151,7 +148,7 @@ class Transcriber:
         """Decode one chunk; the result depends on its audio, vocabulary and ``previous`` only."""
         opts = options or self.options
         offset = chunk.start_s
-        regions = speech_regions(chunk.samples, SAMPLE_RATE)
+        regions = chunking.speech_regions(chunk.probs)
         context = previous.text if previous is not None else ""
         raw, texts = self._hear(chunk.samples, chunk.probs, _decoding(opts, vocabulary),
                                 context, opts, REHEAR_DEPTH)
@@ -164,8 +161,6 @@ class Transcriber:
         duration = chunk.samples.size / SAMPLE_RATE
         placed = _place(words, offset, duration)
         return ChunkText(
-            start_s=round(offset, 3),
-            end_s=round(chunk.end_s, 3),
             words=tuple(placed),
             regions=tuple((round(a + offset, 3), round(b + offset, 3)) for a, b in regions),
             text=" ".join(texts),
@@ -215,18 +210,14 @@ class Transcriber:
         return raw, texts
 
     def assemble(self, parts: Iterable[ChunkText], duration_s: float) -> Transcript:
-        """The whole recording's transcript from its chunks, in order."""
+        """The whole recording's transcript from its chunks, in order (chunks do not overlap
+        and ``_place`` keeps each one's words inside it, so the words are in order too)."""
         words: list[Word] = []
         regions: list[tuple[float, float]] = []
         for part in parts:
-            floor = words[-1].start if words else 0.0
-            words += [w if w.start >= floor else replace(w, start=floor, end=max(floor, w.end))
-                      for w in part.words]
-            for a, b in part.regions:
-                if regions and a - regions[-1][1] < MIN_GAP_S:
-                    regions[-1] = (regions[-1][0], b)
-                else:
-                    regions.append((a, b))
+            words += part.words
+            regions += part.regions
+        regions = chunking.join_regions(regions)
         return Transcript(tuple(words), round(duration_s, 3), tuple(regions), self.model_name,
                           no_speech=not words)
 
@@ -258,7 +249,7 @@ class Transcriber:
         samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         duration = samples.size / SAMPLE_RATE
         parts: list[ChunkText] = []
-        chunks = chunk_audio(samples)
+        chunks = chunking.chunk_audio(samples)
         for chunk in chunks:
             previous = parts[-1] if parts else None
             parts.append(self.decode_chunk(chunk, vocabulary=vocabulary, previous=previous,
@@ -294,28 +285,15 @@ def _unheard_s(probs: np.ndarray, raw: Sequence[RawWord]) -> float:
     for _text, start, end, _p in raw:
         heard |= (centres >= start - WORD_EDGE_S) & (
             centres <= min(end, start + MAX_WORD_S) + WORD_EDGE_S)
-    return float(np.sum((probs >= ON_PROB) & ~heard)) * WINDOW / SAMPLE_RATE
+    return float(np.sum((probs >= chunking.ON_PROB) & ~heard)) * WINDOW / SAMPLE_RATE
 
 
 def _quietest_window(probs: np.ndarray) -> int | None:
-    """Where to cut a stretch in two: the middle of its longest pause (Silero's windows under
-    ``OFF_PROB``), else its least speech-like window, at least ``MIN_HALF_S`` from each end."""
+    """Where to cut a stretch in two: the middle of its quietest 0.3 s (a pause, if it has
+    one), at least ``MIN_HALF_S`` from each end."""
     margin = round(MIN_HALF_S * SAMPLE_RATE / WINDOW)
-    if probs.size < 2 * margin + 1:
-        return None
-    inner = probs[margin:-margin]
-    quiet = inner < OFF_PROB
-    best, run_start, best_len = None, None, 0
-    for i, q in enumerate([*quiet, False]):
-        if q and run_start is None:
-            run_start = i
-        elif not q and run_start is not None:
-            if i - run_start > best_len:
-                best, best_len = (run_start + i) // 2, i - run_start
-            run_start = None
-    if best is None:
-        best = int(np.argmin(inner))
-    return margin + best
+    at = chunking.quietest(probs[margin:-margin]) if probs.size > 2 * margin else None
+    return None if at is None else margin + at
 
 
 def _place(words: Sequence[Word], offset: float, duration: float) -> list[Word]:
