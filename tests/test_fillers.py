@@ -157,6 +157,14 @@ def test_right_as_a_question_tag_only() -> None:
     ]
 
 
+def test_right_as_a_tag_whisper_wrote_with_a_full_stop() -> None:
+    """Prompted with fillers, Whisper writes the tag's "?" as "." about as often as not."""
+    assert found("That changed how I plan every project, right.") == [("right", "discourse")]
+    assert found("It goes through the same review as code. Right.") == [("right", "discourse")]
+    assert found("You're right.") == []
+    assert found("Right. The index goes on user ID.") == []  # an answer's first word
+
+
 def test_basically_literally_actually() -> None:
     assert found("It basically is a log.") == [("basically", "discourse")]
     assert found("It literally fell over.") == [("literally", "discourse")]

@@ -277,16 +277,18 @@ def _so(c: _Context, i: int) -> bool:
 
 
 def _right_tag(c: _Context, i: int) -> bool:
-    """ "right?" as a question tag: set off by a comma ("..., right?"), ending the clause.
+    """ "right" as a tag: set off by a comma or standing alone, ending the clause ("..., right?",
+    "..., right.", "... as code. Right."). Whisper prompted with fillers writes the tag's
+    question mark as a full stop about as often as not.
 
     Without the comma it is usually the word itself ("did we pick right?", "Is that right?").
     """
-    if not c.t[i].question:
+    if not c.t[i].sentence_end:
         return False
     j = c.prev_word(i)
     if j < 0 or c.norm(j) in RIGHT_AS_WORD_AFTER:
         return False
-    return c.t[j].comma_after or c.hes[i - 1]
+    return c.t[j].comma_after or c.t[j].sentence_end or c.hes[i - 1]
 
 
 def _phrases(settings: Settings) -> tuple[set[str], list[tuple[str, ...]]]:
