@@ -185,6 +185,10 @@ def dashboard_rows(n: int = 8) -> list[dict]:
             "hesitations_per_min": 6.0 - 0.6 * i,
             "reasoning_per_min": 0.5 + 0.4 * i,
             "coverage": None if pillar == "behavioral" else min(1.0, 0.25 + 0.1 * i),
+            "red_flags": "no-decision,one-solution" if i < 3 else "",
+            "hedges_per_min": 4.0 - 0.4 * i,
+            "leaned_on": "basically x6" if i < 4 else "",
+            "pitch_spread": 3.0 + 0.5 * i,
             "report_href": f"attempts/202611{(i + 1):02d}-0900{i:02d}-{pid}/report.html",
         })
     return rows

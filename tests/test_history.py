@@ -435,3 +435,30 @@ def test_content_delivery_and_gap_of_a_real_analysis_are_stored(coach_home):
     assert row["content"] == analysis.score["content"]
     assert row["delivery"] == analysis.score["delivery"]
     assert row["gap"] == analysis.score["gap"] in ("knowledge", "communication", "both", "none")
+
+
+def test_red_flags_hedges_leaned_on_phrase_and_pitch_of_a_real_analysis_are_stored(coach_home):
+    from coach.core.analysis import analyze
+    from coach.core.model import KeyPoint, Prompt
+    from tests.support.spoken import transcript_of
+
+    prompt = Prompt("p", "Index", "system-design", "senior", "Which index?", 5, 60,
+                    key_points=(KeyPoint("range", "range scans", ("range scan",)),))
+    analysis = analyze(transcript_of(
+        "I think basically a hash index, I guess. Basically it is probably fine. Maybe "
+        "basically a B-tree works too, basically, I'm not sure. Basically it depends."
+    ), prompt=prompt).to_dict()
+    analysis["pitch"] = {"median_hz": 120.0, "spread_semitones": 2.4, "windows": [],
+                         "monotone": []}
+    attempt = new_attempt(coach_home, "p")
+    write_analysis(attempt, analysis)
+    attempt = update_attempt(attempt, state="analysed")
+    with open_history(coach_home) as history:
+        history.record_attempt(attempt, analysis)
+        row = history.get(attempt.id)
+    assert row["red_flags"].split(",") == [f["id"] for f in analysis["red_flags"]]
+    assert "no-decision" in row["red_flags"]
+    assert row["hedges_per_min"] == analysis["hedges"]["per_min"] > 0
+    top = analysis["repetition"][0]
+    assert row["leaned_on"] == f"{top['text']} x{top['count']}" and "basically" in row["leaned_on"]
+    assert row["pitch_spread"] == 2.4

@@ -147,13 +147,19 @@ def test_dashboard_lists_every_attempt_with_trend_charts() -> None:
         assert f'data-metric="{key}"' in overall
     for key in ("content", "delivery"):
         assert f'data-metric="{key}"' in overall
-    assert overall.count("<circle") == 9 * 6 + 6  # coverage: behavioral answers have none
+    for key in ("hedges_per_min", "pitch_spread"):
+        assert f'data-metric="{key}"' in overall
+    assert overall.count("<circle") == 9 * 8 + 6  # coverage: behavioral answers have none
     assert re.search(r"88\s+88\s+86\s+none", page.visible_text)  # score, content, delivery, gap
     pillars = [a["data-pillar"] for t, a in page.tags if "data-pillar" in a]
     assert pillars == ["behavioral", "coding", "system-design"]
     prompts = [a["data-prompt"] for t, a in page.tags if "data-prompt" in a]
     assert set(prompts) == {"btree-vs-hash", "lru-cache", "conflict"}
     assert "+30 since first" in page.visible_text
+    # what the review said beside the scores: red flags, hedges, the phrase leaned on, pitch
+    first = re.search(rf'<tr data-attempt="{rows[0]["id"]}">.*?</tr>', html, re.DOTALL).group(0)
+    assert "no-decision, one-solution" in first and "basically x6" in first
+    assert re.search(r'"num">4(\.0)?<', first) and re.search(r'"num">3(\.0)?<', first)
 
 
 def test_dashboard_has_csp_first_no_scripts_and_no_remote_urls() -> None:
@@ -239,7 +245,7 @@ def test_dashboard_leaves_no_speech_takes_out_of_its_figures() -> None:
     # beside a note of how many takes had no speech
     for section in ("overall", "calibration"):
         assert _section(mixed, section) == _section(alone, section)
-    assert _section(alone, "overall").count("<circle") == 6 * 6 + 4  # no point at 0
+    assert _section(alone, "overall").count("<circle") == 6 * 8 + 4  # no point at 0
     notes = r'<span class="[^"]*no-speech">[^<]*</span>'
     for section in ("pillars", "prompts"):
         assert re.sub(notes, "", _section(mixed, section)) == _section(alone, section)

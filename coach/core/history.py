@@ -142,16 +142,28 @@ V3_STATEMENTS = (
     "ALTER TABLE attempts ADD COLUMN error TEXT",
 )
 
+# v4: what the review says beside the two scores, for the dashboard's trends and table: the
+# red flags raised (ids, comma-separated), hedges per minute, the phrase leaned on most
+# ("basically x6") and the pitch spread in semitones.
+V4_STATEMENTS = (
+    "ALTER TABLE attempts ADD COLUMN red_flags TEXT",
+    "ALTER TABLE attempts ADD COLUMN hedges_per_min REAL",
+    "ALTER TABLE attempts ADD COLUMN leaned_on TEXT",
+    "ALTER TABLE attempts ADD COLUMN pitch_spread REAL",
+)
+
 MIGRATIONS: list[Migration] = [
     _run(V1_ATTEMPTS, "CREATE INDEX attempts_prompt ON attempts(prompt_id, started_at)"),
     _run(*V2_STATEMENTS),
     _run(*V3_STATEMENTS),
+    _run(*V4_STATEMENTS),
 ]
 
 METRIC_COLUMNS = (
     "duration_s", "speech_s", "wpm", "fillers", "fillers_per_min", "hesitations_per_min",
     "discourse_per_min", "reasoning_count", "reasoning_per_min", "coverage", "score",
-    "verdict", "pauses", "no_speech", "content", "delivery", "gap",
+    "verdict", "pauses", "no_speech", "content", "delivery", "gap", "red_flags",
+    "hedges_per_min", "leaned_on", "pitch_spread",
 )
 ATTEMPT_COLUMNS = (
     "id", "prompt_id", "started_at", "state", "source", "folder", "recording_path",
@@ -203,6 +215,9 @@ def analysis_metrics(analysis: dict[str, Any] | None) -> dict[str, Any]:
     reasoning = _obj(analysis.get("reasoning"))
     coverage = analysis.get("coverage")
     score = _obj(analysis.get("score"))
+    flags = [f.get("id") for f in _list(analysis.get("red_flags")) if isinstance(f, dict)]
+    leaned = [r for r in _list(analysis.get("repetition"))
+              if isinstance(r, dict) and isinstance(r.get("text"), str) and _num(r.get("count"))]
     metrics.update(
         duration_s=duration,
         speech_s=speech,
@@ -221,6 +236,10 @@ def analysis_metrics(analysis: dict[str, Any] | None) -> dict[str, Any]:
         content=_num(score.get("content")),
         delivery=_num(score.get("delivery")),
         gap=score.get("gap") if isinstance(score.get("gap"), str) else None,
+        red_flags=",".join(f for f in flags if isinstance(f, str)),
+        hedges_per_min=_num(_obj(analysis.get("hedges")).get("per_min")),
+        leaned_on=f"{leaned[0]['text']} x{int(leaned[0]['count'])}" if leaned else None,
+        pitch_spread=_num(_obj(analysis.get("pitch")).get("spread_semitones")),
     )
     return metrics
 
@@ -656,6 +675,10 @@ class History:
                 "content": row["content"],
                 "delivery": row["delivery"],
                 "gap": row["gap"],
+                "red_flags": row["red_flags"],
+                "hedges_per_min": row["hedges_per_min"],
+                "leaned_on": row["leaned_on"],
+                "pitch_spread": row["pitch_spread"],
                 "wpm": row["wpm"],
                 "fillers_per_min": row["fillers_per_min"],
                 "hesitations_per_min": row["hesitations_per_min"],

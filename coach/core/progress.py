@@ -28,6 +28,8 @@ CHARTS: tuple[tuple[str, str, str], ...] = (
     ("wpm", "Pace (wpm)", "band"),
     ("reasoning_per_min", "Reasons / min", "up"),
     ("coverage", "Key points (%)", "up"),
+    ("hedges_per_min", "Hedges / min", "down"),
+    ("pitch_spread", "Pitch spread (st)", "up"),
 )
 
 CHART_W, CHART_H = 250.0, 130.0
@@ -157,6 +159,10 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
         "content": measured("content"),
         "delivery": measured("delivery"),
         "gap": "" if silent else row.get("gap") or "",
+        "red_flags": [] if silent else [f for f in str(row.get("red_flags") or "").split(",") if f],
+        "hedges_per_min": measured("hedges_per_min"),
+        "leaned_on": "" if silent else str(row.get("leaned_on") or ""),
+        "pitch_spread": measured("pitch_spread"),
         "wpm": measured("wpm"),
         "fillers_per_min": measured("fillers_per_min"),
         "hesitations_per_min": measured("hesitations_per_min"),
