@@ -230,12 +230,12 @@ def test_dashboard_in_the_browser(browser: Browser, tmp_path: Path):
     assert_local_only(page.requests)
     assert page.evaluate("document.querySelectorAll('#attempts tbody tr').length") == 9
     # score, content, delivery, fillers, pace, reasons, key points
-    assert page.evaluate("document.querySelectorAll('#overall svg').length") == 7
+    assert page.evaluate("document.querySelectorAll('#overall svg').length") == 9
     # every point links to an existing report, and the points are drawn inside their chart
     hrefs = page.evaluate(
         "[...document.querySelectorAll('#overall a')].map(a => a.href.baseVal || a.href)"
     )
-    assert len(hrefs) == 9 * 6 + 6
+    assert len(hrefs) == 9 * 8 + 6
     for href in set(hrefs):
         assert (path.parent / href).is_file()
     inside = page.evaluate(
