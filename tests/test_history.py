@@ -415,47 +415,41 @@ def test_missing_database_is_rebuilt_from_the_folders_on_open(coach_home):
         assert history.recovered == 0  # only once, when the file was missing
 
 
-def test_content_delivery_and_gap_of_a_real_analysis_are_stored(coach_home):
-    from coach.core.analysis import analyze
+def _analysed_and_recorded(coach_home, text: str, **extra: Any) -> tuple[dict, Any]:
+    """``text`` analysed against a one-point index prompt (``extra`` merged into the analysis),
+    written to an attempt folder and recorded: (the analysis dict, its history row)."""
     from coach.core.model import KeyPoint, Prompt
     from tests.support.spoken import transcript_of
 
     prompt = Prompt("p", "Index", "system-design", "senior", "Which index?", 5, 60,
                     key_points=(KeyPoint("range", "range scans", ("range scan",)),))
-    analysis = analyze(transcript_of(
-        "I would pick a B-tree, because a range scan needs sorted keys, which a hash index "
-        "cannot give. The trade-off is write cost, instead of faster point lookups."
-    ), prompt=prompt)
-    attempt = new_attempt(coach_home, "p")
-    write_analysis(attempt, analysis.to_dict())
-    attempt = update_attempt(attempt, state="analysed")
-    with open_history(coach_home) as history:
-        history.record_attempt(attempt, analysis.to_dict())
-        row = history.get(attempt.id)
-    assert row["content"] == analysis.score["content"]
-    assert row["delivery"] == analysis.score["delivery"]
-    assert row["gap"] == analysis.score["gap"] in ("knowledge", "communication", "both", "none")
-
-
-def test_red_flags_hedges_leaned_on_phrase_and_pitch_of_a_real_analysis_are_stored(coach_home):
-    from coach.core.analysis import analyze
-    from coach.core.model import KeyPoint, Prompt
-    from tests.support.spoken import transcript_of
-
-    prompt = Prompt("p", "Index", "system-design", "senior", "Which index?", 5, 60,
-                    key_points=(KeyPoint("range", "range scans", ("range scan",)),))
-    analysis = analyze(transcript_of(
-        "I think basically a hash index, I guess. Basically it is probably fine. Maybe "
-        "basically a B-tree works too, basically, I'm not sure. Basically it depends."
-    ), prompt=prompt).to_dict()
-    analysis["pitch"] = {"median_hz": 120.0, "spread_semitones": 2.4, "windows": [],
-                         "monotone": []}
+    analysis = analyze(transcript_of(text), prompt=prompt).to_dict() | extra
     attempt = new_attempt(coach_home, "p")
     write_analysis(attempt, analysis)
     attempt = update_attempt(attempt, state="analysed")
     with open_history(coach_home) as history:
         history.record_attempt(attempt, analysis)
-        row = history.get(attempt.id)
+        return analysis, history.get(attempt.id)
+
+
+def test_content_delivery_and_gap_of_a_real_analysis_are_stored(coach_home):
+    analysis, row = _analysed_and_recorded(
+        coach_home,
+        "I would pick a B-tree, because a range scan needs sorted keys, which a hash index "
+        "cannot give. The trade-off is write cost, instead of faster point lookups.")
+    score = analysis["score"]
+    assert row["content"] == score["content"]
+    assert row["delivery"] == score["delivery"]
+    assert row["gap"] == score["gap"] in ("knowledge", "communication", "both", "none")
+
+
+def test_red_flags_hedges_leaned_on_phrase_and_pitch_of_a_real_analysis_are_stored(coach_home):
+    pitch = {"median_hz": 120.0, "spread_semitones": 2.4, "windows": [], "monotone": []}
+    analysis, row = _analysed_and_recorded(
+        coach_home,
+        "I think basically a hash index, I guess. Basically it is probably fine. Maybe "
+        "basically a B-tree works too, basically, I'm not sure. Basically it depends.",
+        pitch=pitch)
     assert row["red_flags"].split(",") == [f["id"] for f in analysis["red_flags"]]
     assert "no-decision" in row["red_flags"]
     assert row["hedges_per_min"] == analysis["hedges"]["per_min"] > 0
