@@ -55,6 +55,7 @@ class StreamStats:
     chunks: int = 0
     transcribe_s: float = 0.0
     finish_s: float = 0.0  # wall time of finish()
+    busy_at_stop_s: float = 0.0  # ... of which the worker was still busy with earlier work
     tail_s: float = 0.0  # audio seconds finish() had to decode itself (no usable look-ahead)
     max_pending_s: float = 0.0  # the longest open chunk held in memory
     max_lag_s: float = 0.0  # most audio the worker found waiting (it was busy decoding)
@@ -97,6 +98,7 @@ class StreamingTranscriber:
         self._fed = 0  # samples fed in total (the recording's length)
         self._waiting = 0  # samples in _blocks
         self._finishing = False
+        self._finish_asked = 0.0  # perf_counter() when finish() was called
         self._finished: Transcript | None = None
 
         # Owned by the worker thread only (None once it has stopped: the audio is freed):
@@ -163,6 +165,8 @@ class StreamingTranscriber:
         """
         started = time.perf_counter()
         with self._lock:
+            if not self._finishing:
+                self._finish_asked = started
             self._finishing = True
             self._lock.notify()
         self._thread.join()
@@ -206,6 +210,8 @@ class StreamingTranscriber:
                 finishing, gave_up = self._finishing, self.gave_up
             if gave_up:
                 return
+            if finishing:
+                self.stats.busy_at_stop_s = time.perf_counter() - self._finish_asked
             for block in blocks:
                 for chunk in chunker.push(block):
                     self._take(chunk)
