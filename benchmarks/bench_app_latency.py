@@ -43,8 +43,8 @@ class App:
         self.socket = f"coach-lat-{os.getpid()}"
         self.mic, self.home, self.env = mic, home, env
         coach = Path(sys.executable).with_name("coach")
-        command = (f"{env} COACH_HOME={home} {coach} practice --prompt {PROMPT} "
-                   f"2>{home / 'stderr.log'}")
+        # (Textual draws on stderr: it must stay the terminal)
+        command = f"{env} COACH_HOME={home} {coach} practice --prompt {PROMPT}"
         self._tmux("new-session", "-d", "-x", "120", "-y", "40", command)
 
     def _tmux(self, *args: str) -> str:
