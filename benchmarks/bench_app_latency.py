@@ -4,7 +4,7 @@
 The app runs under tmux (its own ``-L`` socket) on a paced PulseAudio microphone
 (``../shared/tools/paced-mic``): Space starts the take, the answer is played into the
 microphone in real time, Space stops it ``--pause`` seconds after the audio ends, ``s`` skips
-the self-rating at once, and the screen is polled until the review is up. The clock runs from
+the self-rating the moment it shows, and the screen is polled until the review is up. The clock runs from
 the Space that stops to the first screen showing the review (polled every 20 ms, so a reading
 is up to that late). Then the saved recording goes through ``coach analyze`` and the two word
 lists are diffed: one path means the same words at the same times.
@@ -91,6 +91,7 @@ def one_take(mic: Path, env: str, audio: Path, pause_s: float, work: Path) -> di
         load = load_line()
         t0 = time.perf_counter()
         app.keys("Space")
+        app.wait_for("How did that go?", 60)
         app.keys("s")
         t1 = app.wait_for("coach — review", 120)
     finally:
