@@ -4,10 +4,10 @@
 The app runs under tmux (its own ``-L`` socket) on a paced PulseAudio microphone
 (``../shared/tools/paced-mic``): Space starts the take, the answer is played into the
 microphone in real time, Space stops it ``--pause`` seconds after the audio ends, ``s`` skips
-the self-rating the moment it shows, and the screen is polled until the review is up. The clock runs from
-the Space that stops to the first screen showing the review (polled every 20 ms, so a reading
-is up to that late). Then the saved recording goes through ``coach analyze`` and the two word
-lists are diffed: one path means the same words at the same times.
+the self-rating the moment it shows, and the screen is polled until the review is up. The clock
+runs from the Space that stops to the first screen showing the review (polled every 20 ms, so a
+reading is up to that late). Then the saved recording goes through ``coach analyze`` and the
+two word lists are diffed: one path means the same words at the same times.
 
     python benchmarks/bench_app_latency.py --lengths 120 600 --repeat 2
 
