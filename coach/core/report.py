@@ -230,12 +230,26 @@ def _transcript_items(words: list[dict[str, Any]], analysis: Analysis) -> list[d
     k = 0
     for word in words:
         word["stretched"] = word["i"] in held
+        _mark(word)
         while k < len(pauses) and pauses[k].end <= word["start"] + 1e-6:
             if items:  # a pause before the first word is time to first word, shown elsewhere
                 items.append({"kind": "pause", "duration": pauses[k].duration})
             k += 1
         items.append({"kind": "word", **word})
     return _group_phrases(items)
+
+
+# (class, what the tooltip says) of each highlight a word can carry, in the order shown
+WORD_MARKS = (("filler", "f", "filler"), ("marker", "m", "reasoning"), ("hedge", "h", "hedge"),
+              ("unsure", "u", ""), ("stretched", "s", "held over a second"))
+
+
+def _mark(word: dict[str, Any]) -> None:
+    """The word's CSS classes and tooltip, worked out once here: the template writes a span
+    per word, and a 10-minute answer has 1,700 of them (the report is written after stop)."""
+    marks = [(cls, tip) for key, cls, tip in WORD_MARKS if word[key]]
+    word["cls"] = " ".join(["w", *(cls for cls, _ in marks)])
+    word["title"] = " · ".join([format_clock(word["start"]), *(tip for _, tip in marks if tip)])
 
 
 def _held_words(words: list[dict[str, Any]], stretched: list[Any]) -> set[int]:
