@@ -3,7 +3,8 @@
     python benchmarks/run_all.py            # everything: about 35 minutes on 2 cores
     python benchmarks/run_all.py --quick    # shorter answers and fewer rounds: ~6 minutes
 
-Order: the quick ones first, the long real-time latency run last. Other engineers' benchmarks
+Order: the quick ones first, the long real-time latency runs last (the app's through a paced
+microphone needs tmux and PulseAudio, and is skipped without them). Other engineers' benchmarks
 (``bench_analysis.py`` and any other ``bench_*.py`` not listed here) run as separate processes
 and record their own results (``RESULTS-*.md``). Numbers on a shared machine are noisy: each
 table notes the load average beside it.
@@ -16,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bench_app_latency
 import bench_latency
 import bench_memory
 import bench_startup
@@ -23,7 +25,8 @@ import bench_throughput
 from _common import append_results, load_line, machine_line, section
 
 HERE = Path(__file__).resolve().parent
-MINE = {"bench_latency.py", "bench_memory.py", "bench_startup.py", "bench_throughput.py"}
+MINE = {"bench_app_latency.py", "bench_latency.py", "bench_memory.py", "bench_startup.py",
+        "bench_throughput.py"}
 
 
 def run_other(script: Path, *, save: bool) -> None:
@@ -55,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     bench_memory.main([*save, *(["--minutes", "2", "5"] if args.quick else [])])
     bench_latency.main([*save, *(["--lengths", "30", "120", "--repeat", "1"]
                                  if args.quick else [])])
+    try:
+        bench_app_latency.main([*save, *(["--lengths", "120", "--repeat", "1"]
+                                         if args.quick else [])])
+    except SystemExit as missing:  # no tmux or PulseAudio here
+        print(f"bench_app_latency skipped: {missing}", flush=True)
     return 0
 
 
