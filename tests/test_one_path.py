@@ -18,13 +18,7 @@ from coach.audio.decode import SAMPLE_RATE, decode_audio
 from coach.config import Settings
 from coach.core.analysis import analyze
 from coach.core.model import Word
-from coach.transcribe.chunking import (
-    OFF_PROB,
-    WINDOW,
-    SpeechChunker,
-    chunk_audio,
-    speech_regions_of,
-)
+from coach.transcribe.chunking import OFF_PROB, WINDOW, SpeechChunker, chunk_audio
 from coach.transcribe.guards import spread_overlaps
 
 VOCABULARY = ("B-tree", "hash index", "range scan", "write amplification")
@@ -82,21 +76,6 @@ def test_cuts_fall_in_silence_and_silence_is_left_out(answer: np.ndarray) -> Non
     padded = np.concatenate([answer, np.zeros(5 * SAMPLE_RATE, np.float32)])
     assert chunk_audio(padded, min_chunk_s=6.0)[-1].end == chunks[-1].end
     assert all(c.samples.size <= 28 * SAMPLE_RATE + WINDOW for c in chunks)
-
-
-def test_the_last_chunk_is_cut_at_its_last_pause(speak) -> None:
-    """What was said since the last pause is a chunk of its own (the live path decodes the rest
-    ahead during that pause), once half a chunk lies before the pause."""
-    samples = decode_audio(speak("last-pause", [
-        "Range scans need sorted keys, which a B-tree keeps on its pages.", 0.9,
-        "So I pick the B-tree.",
-    ]))
-    (_, b), (c, d) = speech_regions_of(samples)[-2:]
-    first, rest = chunk_audio(samples, min_chunk_s=6.0)  # half a chunk: 3 s
-    assert first.end_s < c and b <= rest.start_s < c, (first.end_s, rest.start_s, b, c)
-    assert rest.end_s >= d
-    # With the pause earlier than half a chunk, the answer is one chunk.
-    assert len(chunk_audio(samples, min_chunk_s=2 * b + 1)) == 1
 
 
 @pytest.mark.slow

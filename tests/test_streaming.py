@@ -8,7 +8,6 @@ the script that was spoken.
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
 from difflib import SequenceMatcher
@@ -21,7 +20,7 @@ from coach.audio.decode import decode_audio
 from coach.audio.recorder import FileSource, Recorder
 from coach.core.model import Transcript, Word
 from coach.core.pitch import measure_pitch, voice_regions
-from coach.transcribe.chunking import MAX_CHUNK_S, speech_regions_of
+from coach.transcribe.chunking import MAX_CHUNK_S
 from coach.transcribe.streaming import StreamingTranscriber
 
 # A spoken answer with pauses of every length (commas, sentence ends, thinking pauses) and
@@ -257,38 +256,3 @@ def test_falling_behind_gives_up_and_frees_the_audio(speak, transcriber) -> None
         streamer.feed(audio[i : i + 800], i / 16000)
     assert streamer.finish() is None
     assert streamer.gave_up and streamer.backlog_s == 0.0
-
-
-@pytest.mark.slow
-def test_a_stop_after_the_last_word_leaves_only_the_last_sentence(speak, transcriber) -> None:
-    """The speaker pauses, says one more sentence and presses stop 0.3 s after it: what was
-    said before the pause was decoded during it, so stop leaves only the last sentence to do,
-    and the words are still those of the file."""
-    audio = decode_audio(speak("streaming-last-sentence", [
-        "A B-tree keeps its keys in sorted order, so a range scan reads neighbouring pages "
-        "instead of jumping around the disk for every row it returns.", 0.9,
-        "That is why I would pick it.",
-    ]))
-    regions = speech_regions_of(audio)
-    pause_end = max(itertools.pairwise(regions), key=lambda ab: ab[1][0] - ab[0][1])[1][0]
-    stop = int((regions[-1][1] + 0.3) * 16000)  # 0.3 s after the last word
-    streamer = StreamingTranscriber(transcriber)
-    before = int((pause_end - 0.1) * 16000)  # the speaker is still silent here
-    for i in range(0, before, 1600):
-        streamer.feed(audio[i : min(i + 1600, before)])
-    deadline = time.monotonic() + 60
-    while streamer.stats.lookaheads < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)  # the worker idles in the pause: it decodes ahead
-    for i in range(before, stop, 1600):
-        streamer.feed(audio[i : min(i + 1600, stop)])
-    transcript = streamer.finish()
-    assert transcript is not None
-
-    last_sentence = regions[-1][1] - pause_end
-    assert streamer.stats.lookaheads_used >= 1
-    assert 0 < streamer.stats.tail_s < last_sentence + 1.0, (streamer.stats, regions)
-    whole = transcriber.transcribe_array(audio[:stop])
-    assert [(w.text, w.start, w.end) for w in transcript.words] == [
-        (w.text, w.start, w.end) for w in whole.words]
-    last = norm("That is why I would pick it")
-    assert norm(" ".join(w.text for w in transcript.words))[-len(last):] == last

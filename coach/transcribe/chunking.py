@@ -18,14 +18,8 @@ same chunks.
   30 s) it is cut in the quietest stretch of its second half. Silence between chunks is never
   decoded.
 * :meth:`SpeechChunker.flush` closes the last chunk at the end of its speech, so a recording's
-  trailing silence changes nothing, and cuts it at its last pause of ``CUT_GAP_S`` once half a
-  chunk lies before that pause: the words said since then are a chunk of their own. That is
-  for the live path, which must decode whatever ``flush`` returns after the user presses stop:
-  :meth:`SpeechChunker.preview` says what ``flush`` would return if the audio ended now, and
-  :meth:`SpeechChunker.so_far` the open chunk up to the pause the speaker is in (what a cut or
-  the last chunk's first part would be, should the pause become either), which the live path
-  transcribes ahead while the speaker pauses. Stopping 0.3 s after the last word then leaves
-  only the last sentence or so to decode, not up to a whole chunk.
+  trailing silence changes nothing; :meth:`SpeechChunker.preview` says what ``flush`` would
+  return if the audio ended now, which the live path transcribes ahead during a pause.
 
 Memory holds only the open chunk (at most ``MAX_CHUNK_S``), whatever the recording's length.
 """
@@ -49,7 +43,6 @@ MIN_CHUNK_S = 12.0  # a chunk is cut at the first pause after this much audio ..
 CUT_GAP_S = 0.4  # ... of at least this long (longer than the tail: it must be heard already)
 LONG_GAP_S = 2.0  # a silence this long ends a chunk whatever its length
 MAX_CHUNK_S = 28.0  # a chunk fits one 30 s Whisper window, with room for padding
-REST_MIN_S = 1.0  # the last chunk's second part is at least this long (else it is not cut)
 MIN_GAP_S = 0.75  # shorter silences (commas, breaths, stops) belong to the flow of speech
 
 
@@ -60,6 +53,7 @@ class Chunk:
     start: int
     samples: np.ndarray
     probs: np.ndarray  # Silero's speech probability of each 32 ms window from ``start`` on
+    final: bool = False
 
     @property
     def end(self) -> int:
@@ -128,8 +122,6 @@ class SpeechChunker:
         if not 0 < min_chunk_s < MAX_CHUNK_S:
             raise ValueError(f"need 0 < min_chunk_s < {MAX_CHUNK_S}")
         self.min_chunk = int(min_chunk_s * SAMPLE_RATE)
-        self.split_min = self.min_chunk // 2  # the last chunk is cut after this much audio
-        self.rest_min = int(REST_MIN_S * SAMPLE_RATE)
         self.max_chunk = int(MAX_CHUNK_S * SAMPLE_RATE)
         self.cut_gap = _windows(CUT_GAP_S)
         self.long_gap = _windows(LONG_GAP_S)
@@ -144,9 +136,6 @@ class SpeechChunker:
         self._open: int | None = None  # timeline sample where the open chunk begins
         self._last_speech_end = 0  # timeline sample after the last speech window
         self._silent_windows = 0  # consecutive silent windows since the last speech
-        self._pause_end = 0  # where a cut in the pause the speaker is in would end the chunk
-        self._split: tuple[int, int] | None = None  # the open chunk's last pause of CUT_GAP_S:
-        # (where its first part would end, where the rest would begin)
         self._total = 0
         self._floor = 0  # nothing before this timeline sample is needed again
         self.windows_seen = 0
@@ -173,35 +162,24 @@ class SpeechChunker:
             chunk = self._step(float(p))
             if chunk is not None:
                 out.append(chunk)
-        out += self.preview()
+        last = self.preview()
+        if last is not None:
+            out.append(last)
         self._open = None
-        self._split = None
         self._trim()
         return out
 
-    def preview(self) -> list[Chunk]:
-        """What ``flush()`` would return as the last chunks if the audio ended now: the open
-        chunk, cut in two at its last pause of ``CUT_GAP_S`` when at least half a chunk lies
-        before that pause and ``REST_MIN_S`` after it."""
+    def preview(self) -> Chunk | None:
+        """What ``flush()`` would return as the last chunk if the audio ended now."""
         if self._open is None:
-            return []
-        end = self._total if self._speaking else min(self._total,
-                                                     self._last_speech_end + self.tail)
-        if end <= self._open:
-            return []
-        if self._split is not None:
-            first_end, rest = self._split
-            if first_end - self._open >= self.split_min and end - rest >= self.rest_min:
-                return [self._chunk(self._open, first_end), self._chunk(rest, end)]
-        return [self._chunk(self._open, end)]
-
-    def so_far(self) -> Chunk | None:
-        """The open chunk up to the pause the speaker is in, once it is ``CUT_GAP_S`` long:
-        what a cut in this pause would close, and the first part of the last chunk should the
-        speaker go on and stop before the next such pause (None while speaking)."""
-        if self._open is None or self._silent_windows < self.cut_gap:
             return None
-        return self._chunk(self._open, self._pause_end)
+        end = min(self._total, self._last_speech_end + self.tail)
+        if self._speaking:
+            end = self._total
+        if end <= self._open:
+            return None
+        return Chunk(self._open, self._slice(self._open, end), self._probs_of(self._open, end),
+                     final=True)
 
     @property
     def pending_s(self) -> float:
@@ -227,14 +205,10 @@ class SpeechChunker:
         if speech:
             if self._open is None:
                 self._open = max(0, w_start - self.lead, self._floor)
-            elif self._silent_windows >= self.cut_gap:  # speech goes on after a pause
-                self._split = (self._pause_end, max(self._pause_end, w_start - self.lead))
             self._last_speech_end = w_end
             self._silent_windows = 0
         else:
             self._silent_windows += 1
-            if self._silent_windows == self.cut_gap:
-                self._pause_end = self._last_speech_end + self.tail
         if self._open is None:
             return None
         length = w_end - self._open
@@ -249,9 +223,8 @@ class SpeechChunker:
     def _cut(self, end: int, *, reopen: bool) -> Chunk:
         start = self._open if self._open is not None else end
         end = max(end, start + 1)
-        chunk = self._chunk(start, end)
+        chunk = Chunk(start, self._slice(start, end), self._probs_of(start, end))
         self._floor = end
-        self._split = None
         # A forced cut falls inside speech: the next chunk begins right there.
         self._open = end if reopen else None
         return chunk
@@ -264,9 +237,6 @@ class SpeechChunker:
         return limit if at is None else (first + at) * WINDOW
 
     # ----------------------------------------------------------------- memory
-
-    def _chunk(self, start: int, end: int) -> Chunk:
-        return Chunk(start, self._slice(start, end), self._probs_of(start, end))
 
     def _probs_of(self, start: int, end: int) -> np.ndarray:
         first = start // WINDOW - self._first_window

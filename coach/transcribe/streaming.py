@@ -8,12 +8,10 @@ audio in silence, and every closed chunk is decoded by the same ``Transcriber.de
 The cuts depend on the audio alone, so the live transcript and ``coach analyze`` of the saved
 recording are the same words at the same times, however busy the machine was.
 
-While the speaker pauses, the idle worker also decodes ahead what a stop now would leave
-(``SpeechChunker.preview``) and the open chunk up to this pause (``SpeechChunker.so_far``: what
-the chunk, or the first part of the last one, will be if the speaker goes on). Each is decoded
-exactly as it will be once closed (same audio, same previous text), so a result made ahead is
-the result; one that speech made useless is dropped. A user who presses stop a moment after
-their last word then waits for the words since their last pause at most, not for a whole chunk.
+While the speaker pauses, the idle worker also decodes the open chunk as it would end if the
+recording stopped now (``SpeechChunker.preview``): most people press stop a moment after their
+last word, and then ``finish()`` finds the last chunk already done. If speech resumes, that
+result is simply not used.
 
 The same worker also tracks the answer's pitch (``coach.core.pitch.PitchTracker``, the code
 ``coach analyze`` runs on the file, on the same fixed grid): measuring it on a 10-minute file
@@ -58,11 +56,11 @@ class StreamStats:
     transcribe_s: float = 0.0
     finish_s: float = 0.0  # wall time of finish()
     busy_at_stop_s: float = 0.0  # ... of which the worker was still busy with earlier work
-    tail_s: float = 0.0  # audio seconds finish() had to decode itself (not decoded ahead)
+    tail_s: float = 0.0  # audio seconds finish() had to decode itself (no usable look-ahead)
     max_pending_s: float = 0.0  # the longest open chunk held in memory
     max_lag_s: float = 0.0  # most audio the worker found waiting (it was busy decoding)
-    lookaheads: int = 0  # chunks decoded ahead at a pause ...
-    lookaheads_used: int = 0  # ... whose result was used
+    lookaheads: int = 0  # open chunks decoded ahead at a pause ...
+    lookaheads_used: int = 0  # ... whose result was the last chunk's
 
 
 class StreamingTranscriber:
@@ -106,9 +104,7 @@ class StreamingTranscriber:
         # Owned by the worker thread only (None once it has stopped: the audio is freed):
         self._chunker: SpeechChunker | None = None
         self._parts: list[ChunkText] = []
-        self._last_key: tuple[int, int] | None = None  # the audio of _parts[-1]
-        # decoded ahead: (chunk's key, key of the chunk before it) -> its text
-        self._ahead: dict[tuple[tuple[int, int], tuple[int, int] | None], ChunkText] = {}
+        self._ahead: tuple[tuple[int, int], ChunkText] | None = None
 
         self._thread = threading.Thread(target=self._run, name="coach-streaming", daemon=True)
         self._thread.start()
@@ -218,19 +214,18 @@ class StreamingTranscriber:
                 self.stats.busy_at_stop_s = time.perf_counter() - self._finish_asked
             for block in blocks:
                 for chunk in chunker.push(block):
-                    self._take(chunk, at_stop=finishing)
+                    self._take(chunk)
                 self._track_pitch(block)
             self.stats.max_pending_s = max(self.stats.max_pending_s, chunker.pending_s)
             if finishing:
                 for chunk in chunker.flush():
-                    self._take(chunk, at_stop=True)
+                    self._take(chunk)
                 self._finished = self.transcriber.assemble(self._parts, self._fed / self.rate)
                 return
-            if chunker.silent_s >= LOOKAHEAD_SILENCE_S:
-                self._look_ahead(chunker.preview())
-                so_far = chunker.so_far()
-                if so_far is not None:
-                    self._look_ahead([so_far])
+            with self._lock:
+                idle = not self._blocks
+            if idle and chunker.silent_s >= LOOKAHEAD_SILENCE_S:
+                self._look_ahead(chunker)
 
     def _track_pitch(self, block: np.ndarray) -> None:
         if self.pitch is None:
@@ -241,34 +236,25 @@ class StreamingTranscriber:
             log.warning("live pitch tracking failed; measured from the file", exc_info=True)
             self.pitch = None
 
-    def _look_ahead(self, chunks: list[Chunk]) -> None:
-        """Decode ahead, in order, those of ``chunks`` (each following the one before, the
-        first following the last closed chunk) not decoded yet; stop as soon as audio waits."""
-        previous, previous_key = (self._parts[-1] if self._parts else None), self._last_key
-        for chunk in chunks:
-            key = (chunk.key, previous_key)
-            part = self._ahead.get(key)
-            if part is None:
-                with self._lock:
-                    if self._blocks or self._finishing:
-                        return  # keep up with the recording first
-                part = self._ahead[key] = self._decode(chunk, previous)
-                self.stats.lookaheads += 1
-            previous, previous_key = part, chunk.key
+    def _look_ahead(self, chunker: SpeechChunker) -> None:
+        """Decode the open chunk as a stop now would close it (once per pause)."""
+        chunk = chunker.preview()
+        if chunk is None or (self._ahead is not None and self._ahead[0] == chunk.key):
+            return
+        self._ahead = (chunk.key, self._decode(chunk))
+        self.stats.lookaheads += 1
 
-    def _take(self, chunk: Chunk, *, at_stop: bool) -> None:
-        """Decode one closed chunk (or use what was decoded ahead) and publish its words."""
-        part = self._ahead.get((chunk.key, self._last_key))
-        if part is not None:
+    def _take(self, chunk: Chunk) -> None:
+        """Decode one closed chunk (or reuse its look-ahead) and publish its words."""
+        if self._ahead is not None and self._ahead[0] == chunk.key:
+            part = self._ahead[1]
             self.stats.lookaheads_used += 1
         else:
-            part = self._decode(chunk, self._parts[-1] if self._parts else None)
-            if at_stop:
+            part = self._decode(chunk)
+            if chunk.final:
                 self.stats.tail_s += chunk.samples.size / self.rate
-        # what was decoded ahead of audio now behind us can no longer be used
-        self._ahead = {k: v for k, v in self._ahead.items() if k[0][0] >= chunk.end}
+        self._ahead = None
         self._parts.append(part)
-        self._last_key = chunk.key
         self.stats.chunks += 1
         if part.words and self.on_words is not None:
             try:
@@ -277,8 +263,9 @@ class StreamingTranscriber:
                 log.warning("on_words callback failed; live transcript disabled", exc_info=True)
                 self.on_words = None
 
-    def _decode(self, chunk: Chunk, previous: ChunkText | None) -> ChunkText:
+    def _decode(self, chunk: Chunk) -> ChunkText:
         began = time.perf_counter()
+        previous = self._parts[-1] if self._parts else None
         part = self.transcriber.decode_chunk(chunk, vocabulary=self.vocabulary, previous=previous)
         self.stats.transcribe_s += time.perf_counter() - began
         return part
