@@ -126,6 +126,12 @@ def test_report_shows_prompt_transcript_and_highlights(report: str, prompt: Prom
     assert filler_words == ["um", "uh", "um"]
     marker_words = re.findall(r'class="w m"[^>]*>([^<]*)<', report)
     assert marker_words == ["because", "trade-off"]
+    # hovering a word says when it was said and what it is
+    titles = {a.get("class"): a.get("title") for t, a in page.tags
+              if t == "span" and "data-i" in a}
+    assert re.fullmatch(r"\d+:\d\d · filler", titles["w f"])
+    assert re.fullmatch(r"\d+:\d\d · reasoning", titles["w m"])
+    assert re.fullmatch(r"\d+:\d\d", titles["w"])
     assert "pause 2.2 s" in text  # the long pauses are placed inside the transcript
 
 

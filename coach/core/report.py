@@ -239,7 +239,7 @@ def _transcript_items(words: list[dict[str, Any]], analysis: Analysis) -> list[d
     return _group_phrases(items)
 
 
-# (class, what the tooltip says) of each highlight a word can carry, in the order shown
+# (word field, CSS class, what the tooltip adds) of each highlight a word can carry, in order
 WORD_MARKS = (("filler", "f", "filler"), ("marker", "m", "reasoning"), ("hedge", "h", "hedge"),
               ("unsure", "u", ""), ("stretched", "s", "held over a second"))
 
