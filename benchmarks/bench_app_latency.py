@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> str:
                   "words differing from coach analyze", "load (last take)"], rows)
     notes = [machine_line(),
              f"the app under tmux on a paced PulseAudio microphone; Space {args.pause:g} s after "
-             "the answer's audio ends, s (skip the self-rating) at once; screen polled every "
+             "the answer's audio ends, s (skip the self-rating) once it shows; screen polled every "
              f"{POLL_S * 1000:.0f} ms",
              "goal: <= 1.0 s at 2 min and not growing with length; 0 words differing"]
     return publish("Stop-to-review latency in the app (paced microphone)", body, notes,
