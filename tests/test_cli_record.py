@@ -130,8 +130,11 @@ def test_ctrl_c_stops_the_take_early_and_keeps_it(long_answer: Path, coach_home:
     The take is a ~50 s real-time file, so it is still recording however late (on a loaded
     machine) the signal arrives; the signal is sent only once 1.5 s of audio is on disk, which
     also means the recording loop (and its Ctrl-C handling) is running."""
+    # (a test run started in the background of a script inherits SIGINT ignored, and Python
+    # then keeps ignoring it: give the take the default a terminal would)
     proc = subprocess.Popen([*COACH, "record", "--file", str(long_answer), "--seconds", "60",
-                             "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wav = wait_for(lambda: recording_of(coach_home) or proc.poll() is not None)
         assert proc.poll() is None, proc.communicate()[1]
