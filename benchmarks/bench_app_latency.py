@@ -39,9 +39,8 @@ POLL_S = 0.02
 class App:
     """The practice app in a tmux session on a paced microphone."""
 
-    def __init__(self, mic: Path, home: Path, env: str) -> None:
+    def __init__(self, home: Path, env: str) -> None:
         self.socket = f"coach-lat-{os.getpid()}"
-        self.mic, self.home, self.env = mic, home, env
         coach = Path(sys.executable).with_name("coach")
         # (Textual draws on stderr: it must stay the terminal)
         command = f"{env} COACH_HOME={home} {coach} practice --prompt {PROMPT}"
@@ -79,7 +78,7 @@ def one_take(mic: Path, env: str, audio: Path, pause_s: float, work: Path) -> di
     home = work / f"home-{time.time_ns()}"
     home.mkdir()
     (home / "config.toml").write_text("speak_prompt = false\n")
-    app = App(mic, home, env)
+    app = App(home, env)
     try:
         app.wait_for("Space to start", 120)
         time.sleep(8)  # the app loads the model in the background: let it finish, as a person
@@ -110,8 +109,7 @@ def one_take(mic: Path, env: str, audio: Path, pause_s: float, work: Path) -> di
     diff = difflib.SequenceMatcher(a=live, b=file, autojunk=False)
     same = sum(b.size for b in diff.get_matching_blocks())
     return {"latency_s": t1 - t0, "words": len(live), "file_words": len(file),
-            "differing": max(len(live), len(file)) - same, "load": load,
-            "recorded_s": float(analysis.get("duration_s") or 0.0)}
+            "differing": max(len(live), len(file)) - same, "load": load}
 
 
 def main(argv: list[str] | None = None) -> str:
