@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -60,6 +61,23 @@ def parse_self_rating(value: str | int) -> str:
     The same scale as the scheduling rating, but a different thing: the user's own grade given
     before the score, compared with the measured one; it never schedules anything."""
     return parse_rating(value, what="self-rating")
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the database to WAL, waiting for another process that holds it.
+
+    SQLite does not call the busy handler for this switch: two processes opening a new history
+    at the same moment (the app and a ``coach analyze``) saw "database is locked" at once, in
+    ``tests/test_history_faults.py``. Once the file is in WAL (it stays so) this is a no-op."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class HistoryCorrupt(CoachError):
@@ -338,7 +356,7 @@ class History:
         if check != "ok":
             raise self._corrupt(f"quick_check: {check}")
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             # NORMAL is crash-safe in WAL; a power cut can only drop the last commits, which
             # ``--rebuild`` restores from the folders (written and fsynced first).
